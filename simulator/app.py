@@ -1,0 +1,128 @@
+"""The app factory: `create_app(settings)` wires store, clock, journal, providers and the
+`/_sim` control API into one Flask app.
+
+Each provider's blueprint is mounted twice — at the root (its real paths) and under
+`/<provider>` — so a client's base URL can be either `http://127.0.0.1:8080` or
+`http://127.0.0.1:8080/midtrans`. Every provider call is journaled. Every error, from an
+unknown path to an unexpected exception, is answered as JSON in the shape of the provider
+whose paths were called (or `{"error": …}` on `/_sim`), never as an HTML page or a trace.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Flask, g, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from . import scenarios
+from .control import control_api
+from .journal import redact_headers
+from .providers import PROVIDERS
+from .sandbox import Sandbox
+from .settings import Settings
+from .store import open_store
+from .wire import json_response
+
+log = logging.getLogger("simulator")
+CONTROL_PREFIX = "/_sim"
+
+
+def create_app(settings: Settings | None = None, *, scenario: scenarios.Scenario | str | None = None,
+               store=None) -> Flask:
+    settings = settings or Settings()
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.json.sort_keys = False
+
+    store = store or open_store(settings.store)
+    sandbox = Sandbox(settings, PROVIDERS, store)
+    if not isinstance(scenario, scenarios.Scenario):
+        scenario = scenarios.load(scenario or settings.scenario, PROVIDERS)
+    sandbox.load(scenario, keep_orders=store.count() > 0)
+    app.extensions["sandbox"] = sandbox
+
+    blueprint_owner: dict[str, str] = {}
+    for name, provider in PROVIDERS.items():
+        app.register_blueprint(provider.blueprint)
+        app.register_blueprint(provider.blueprint, url_prefix=f"/{name}", name=f"{name}_prefixed")
+        blueprint_owner[provider.blueprint.name] = name
+        blueprint_owner[f"{name}_prefixed"] = name
+    app.register_blueprint(control_api, url_prefix=CONTROL_PREFIX)
+
+    prefixes = sorted(((prefix, name) for name, p in PROVIDERS.items()
+                       for prefix in (f"/{name}/", *p.path_prefixes)),
+                      key=lambda item: len(item[0]), reverse=True)
+
+    def provider_of_request() -> str | None:
+        if request.blueprint in blueprint_owner:
+            return blueprint_owner[request.blueprint]
+        path = request.path
+        return next((name for prefix, name in prefixes if path.startswith(prefix)), None)
+
+    @app.before_request
+    def start_clock():
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def journal_provider_call(response):
+        provider = provider_of_request()
+        if provider is not None:
+            _journal(sandbox, provider, response)
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return _error_response(exc.code or 500, exc.description or exc.name)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(exc: Exception):
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        return _error_response(500, InternalServerError.description)
+
+    def _error_response(code: int, message: str):
+        if request.path.startswith(CONTROL_PREFIX):
+            return json_response({"error": message}, code)
+        provider = provider_of_request()
+        if provider is not None:
+            return PROVIDERS[provider].error_response(code, message)
+        return json_response({"error": message, "providers": sorted(PROVIDERS),
+                              "control_api": CONTROL_PREFIX}, code)
+
+    return app
+
+
+def _journal(sandbox: Sandbox, provider: str, response) -> None:
+    cap = sandbox.settings.journal_body_cap
+    notes = dict(g.get("journal_notes") or {})
+    secret = PROVIDERS[provider].secret_headers
+    length = request.content_length or 0
+    if length > sandbox.settings.max_body_bytes:
+        request_body = f"<{length} bytes, over the {sandbox.settings.max_body_bytes}-byte limit>"
+    else:
+        try:
+            request_body = _text(request.get_data(cache=True), cap)
+        except HTTPException:
+            request_body = "<unreadable>"
+    response_body = "<streamed>" if response.is_streamed else _text(response.get_data(), cap)
+    sandbox.journal.record({
+        "at": sandbox.clock.now().isoformat(),
+        "provider": provider,
+        "endpoint": notes.pop("endpoint", None),
+        "order_id": notes.pop("order_id", None),
+        "merchant": notes.pop("merchant", None),
+        "method": request.method,
+        "path": request.path,
+        "query": request.query_string.decode("latin-1"),
+        "request": {"headers": redact_headers(request.headers.items(), secret), "body": request_body},
+        "status": response.status_code,
+        "response": {"headers": dict(response.headers.items()), "body": response_body},
+        "duration_ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 3),
+        "notes": notes,
+    })
+
+
+def _text(data: bytes, cap: int) -> str:
+    text = data[:cap].decode("utf-8", errors="replace")
+    return text if len(data) <= cap else f"{text}…<{len(data) - cap} more bytes>"

@@ -1,0 +1,5 @@
+"""The `/_sim` control API (tests, the pytest plugin and later the dashboard drive it)."""
+
+from .api import control_api
+
+__all__ = ["control_api"]

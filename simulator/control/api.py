@@ -1,0 +1,228 @@
+"""`/_sim`: the control API, JSON in and JSON out; errors are `{"error": "..."}`.
+
+The paths and field names follow DESIGN.md's contract table: health, orders (list, get,
+create, lifecycle events), reset, scenario load, clock, journal. Anything the caller gets
+wrong is a 400 that names the field and what was expected; a refused lifecycle event is a
+409 with the reason.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+
+from .. import scenarios
+from ..clock import parse_duration, parse_instant
+from ..orders import Order, Refusal, UNKNOWN_EVENT
+from ..store import DuplicateOrder
+from ..wire import BodyError, json_response, read_json, sandbox
+
+control_api = Blueprint("sim", __name__)
+
+
+class ControlError(Exception):
+    def __init__(self, message: str, status: int = 400, **fields):
+        super().__init__(message)
+        self.status, self.fields = status, fields
+
+
+@control_api.errorhandler(ControlError)
+def _control_error(exc: ControlError):
+    return json_response({"error": str(exc), **exc.fields}, exc.status)
+
+
+@control_api.errorhandler(BodyError)
+def _body_error(exc: BodyError):
+    return json_response({"error": str(exc)}, 400)
+
+
+def _json_object() -> dict:
+    body = read_json(required=False)
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise ControlError(f"expected a JSON object; got {type(body).__name__}")
+    return body
+
+
+def _order_view(order: Order) -> dict:
+    return order.to_dict()
+
+
+# -- health ------------------------------------------------------------------------------
+
+@control_api.get("/health")
+def health():
+    box = sandbox()
+    return json_response({"status": "ok", "providers": sorted(box.providers),
+                          "orders": box.store.count(),
+                          "scenario": box.scenario.name if box.scenario else None,
+                          "clock": box.clock.describe()})
+
+
+# -- orders ------------------------------------------------------------------------------
+
+@control_api.get("/orders")
+def list_orders():
+    box = sandbox()
+    provider = request.args.get("provider")
+    if provider is not None and provider not in box.providers:
+        raise ControlError(f"provider: {provider!r} is not a provider; expected one of "
+                           f"{', '.join(sorted(box.providers))}", field="provider")
+    orders = box.book.list(provider=provider, status=request.args.get("status"),
+                           merchant=request.args.get("merchant"))
+    return json_response({"count": len(orders), "orders": [_order_view(o) for o in orders]})
+
+
+@control_api.post("/orders")
+def create_order():
+    box = sandbox()
+    body = _json_object()
+    problems = scenarios.Problems("request")
+    spec = scenarios.check_order(body, "", box.providers, box.merchants, problems)
+    if spec is None:
+        first = problems.items[0].removeprefix("request: ")
+        raise ControlError(first, field=first.split(":", 1)[0].split(".")[0],
+                           problems=[p.removeprefix("request: ") for p in problems.items])
+    provider = box.providers[spec["provider"]]
+    order = scenarios.build_order(spec, provider, box.clock.now(), box.rand)
+    try:
+        box.store.insert(order)
+    except DuplicateOrder:
+        raise ControlError(f"order_id: {order.order_id!r} already exists for {provider.name} "
+                           f"merchant {order.merchant!r}", 409, field="order_id") from None
+    return json_response(_order_view(order), 201)
+
+
+def _find(provider: str, order_id: str) -> Order:
+    box = sandbox()
+    if provider not in box.providers:
+        raise ControlError(f"{provider!r} is not a provider; expected one of "
+                           f"{', '.join(sorted(box.providers))}", 404, field="provider")
+    order = box.book.find(provider, order_id, request.args.get("merchant"))
+    if order is None:
+        raise ControlError(f"no {provider} order {order_id!r}", 404)
+    return order
+
+
+@control_api.get("/orders/<provider>/<path:order_id>")
+def get_order(provider: str, order_id: str):
+    return json_response(_order_view(_find(provider, order_id)))
+
+
+@control_api.post("/orders/<provider>/<path:order_id>/<event>")
+def drive_order(provider: str, order_id: str, event: str):
+    box = sandbox()
+    order = _find(provider, order_id)
+    _json_object()  # a body is optional, but if given it must be a JSON object
+    result = box.book.apply(order, event, source="control",
+                            merchant=box.merchants.get(provider, order.merchant))
+    if isinstance(result, Refusal):
+        if result.reason == UNKNOWN_EVENT:
+            raise ControlError(f"event: {event!r} is not a {provider} event; expected one of "
+                               f"{', '.join(sorted(box.lifecycle(provider).events))}", field="event")
+        raise ControlError(result.message, 409, reason=result.reason, status=result.status)
+    return json_response(_order_view(result))
+
+
+# -- scenario, reset ---------------------------------------------------------------------
+
+@control_api.post("/reset")
+def reset():
+    box = sandbox()
+    box.reset()
+    return json_response({"status": "ok", "scenario": box.scenario.name, "orders": box.store.count()})
+
+
+@control_api.get("/scenario")
+def current_scenario():
+    box = sandbox()
+    return json_response({"name": box.scenario.name, "description": box.scenario.description,
+                          "source": box.scenario.source, "seed": box.scenario.seed,
+                          "merchants": [m.to_dict() for m in box.merchants],
+                          "bundled": scenarios.bundled_names()})
+
+
+@control_api.post("/scenario")
+def load_scenario():
+    box = sandbox()
+    content_type = request.mimetype or ""
+    try:
+        if "yaml" in content_type or "text/plain" in content_type:
+            scenario = scenarios.parse(request.get_data(as_text=True), "request", box.providers)
+        else:
+            body = _json_object()
+            if set(body) == {"name"}:
+                scenario = scenarios.load(str(body["name"]), box.providers)
+            else:
+                scenario = scenarios.from_mapping(body, "request", box.providers)
+    except scenarios.ScenarioError as exc:
+        raise ControlError(exc.problems[0], problems=exc.problems) from None
+    box.load(scenario)
+    return json_response({"status": "ok", "scenario": scenario.name, "orders": box.store.count()})
+
+
+# -- clock -------------------------------------------------------------------------------
+
+@control_api.get("/clock")
+def read_clock():
+    return json_response(sandbox().clock.describe())
+
+
+@control_api.post("/clock")
+def move_clock():
+    clock = sandbox().clock
+    body = _json_object()
+    frozen = body.get("frozen")
+    if frozen is not None and not isinstance(frozen, bool):
+        raise ControlError(f"frozen: {frozen!r} is not true or false", field="frozen")
+    if "advance" in body:
+        try:
+            clock.advance(parse_duration(body["advance"]))
+        except ValueError as exc:
+            raise ControlError(f"advance: {exc}", field="advance") from None
+    elif "set" in body:
+        try:
+            clock.set(parse_instant(body["set"]), frozen)
+        except ValueError as exc:
+            raise ControlError(f"set: {exc}", field="set") from None
+    elif frozen is not None:
+        clock.set(clock.now(), frozen)
+    else:
+        raise ControlError('expected {"advance": "30m"} or {"set": "2026-01-15T10:00:00+07:00"}')
+    if frozen is not None and clock.frozen != frozen:
+        clock.set(clock.now(), frozen)
+    return json_response(clock.describe())
+
+
+# -- journal -----------------------------------------------------------------------------
+
+@control_api.get("/journal")
+def journal():
+    box = sandbox()
+    status = request.args.get("status")
+    if status is not None and not status.isdigit():
+        raise ControlError(f"status: {status!r} is not an HTTP status code", field="status")
+    entries = box.journal.query(provider=request.args.get("provider"), path=request.args.get("path"),
+                                status=int(status) if status else None,
+                                order_id=request.args.get("order_id"),
+                                endpoint=request.args.get("endpoint"),
+                                method=request.args.get("method"))
+    limit = request.args.get("limit")
+    if limit is not None:
+        if not limit.isdigit():
+            raise ControlError(f"limit: {limit!r} is not a number", field="limit")
+        entries = entries[-int(limit):] if int(limit) else []
+    return json_response({"count": len(entries), "cap": box.journal.cap, "entries": entries})
+
+
+@control_api.delete("/journal")
+def clear_journal():
+    box = sandbox()
+    cleared = len(box.journal)
+    box.journal.clear()
+    return json_response({"status": "ok", "cleared": cleared})
+
+
+@control_api.get("/merchants")
+def merchants():
+    return json_response({"merchants": [m.to_dict() for m in sandbox().merchants]})

@@ -1,0 +1,221 @@
+"""Orders and the provider-neutral lifecycle engine.
+
+An `Order` is one merchant's order as a provider sees it, in the provider's own status
+vocabulary. A provider describes its lifecycle as data (a `Lifecycle`: which event moves
+which status where, what the clock expires, extra guards such as bank or channel rules);
+the `OrderBook` applies events with an atomic compare-and-set on the store, so two racing
+requests can never both win. A refused event comes back as a `Refusal` that each
+provider's renderer maps to its documented HTTP answer.
+
+No Flask and no SQL here: decisions only, trivial to unit-test.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Callable, Mapping
+
+# ---------------------------------------------------------------------------------------
+# Data
+
+
+@dataclass(frozen=True)
+class Transition:
+    at: datetime
+    event: str
+    from_status: str | None
+    to_status: str
+    source: str  # "scenario", "api" (a provider endpoint), "control" (/_sim), "clock"
+
+    def to_dict(self) -> dict:
+        return {"at": self.at.isoformat(), "event": self.event, "from": self.from_status,
+                "to": self.to_status, "source": self.source}
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> "Transition":
+        return cls(datetime.fromisoformat(data["at"]), data["event"], data["from"],
+                   data["to"], data["source"])
+
+
+@dataclass(frozen=True)
+class Order:
+    provider: str
+    merchant: str
+    order_id: str
+    transaction_id: str
+    amount: Decimal
+    currency: str
+    channel: str | None
+    bank: str | None
+    status: str
+    created_at: datetime
+    expires_at: datetime | None
+    history: tuple[Transition, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)  # provider-specific wire fields
+    version: int = 0
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.provider, self.merchant, self.order_id)
+
+    def to_dict(self) -> dict:
+        return {
+            "provider": self.provider, "merchant": self.merchant, "order_id": self.order_id,
+            "transaction_id": self.transaction_id, "amount": str(self.amount),
+            "currency": self.currency, "channel": self.channel, "bank": self.bank,
+            "status": self.status, "created_at": self.created_at.isoformat(),
+            "expires_at": self.expires_at.isoformat() if self.expires_at else None,
+            "history": [t.to_dict() for t in self.history],
+            "extra": dict(self.extra), "version": self.version,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> "Order":
+        return cls(
+            provider=data["provider"], merchant=data["merchant"], order_id=data["order_id"],
+            transaction_id=data["transaction_id"], amount=Decimal(data["amount"]),
+            currency=data["currency"], channel=data.get("channel"), bank=data.get("bank"),
+            status=data["status"], created_at=datetime.fromisoformat(data["created_at"]),
+            expires_at=datetime.fromisoformat(data["expires_at"]) if data.get("expires_at") else None,
+            history=tuple(Transition.from_dict(t) for t in data.get("history", ())),
+            extra=dict(data.get("extra") or {}), version=int(data.get("version", 0)),
+        )
+
+
+# Why an event was refused. Renderers switch on `reason`; `message` is for humans.
+NOT_FOUND = "not_found"
+WRONG_STATUS = "wrong_status"            # the order's current status does not allow the event
+CHANNEL_NOT_SUPPORTED = "channel_not_supported"
+FEATURE_DISABLED = "feature_disabled"
+UNKNOWN_EVENT = "unknown_event"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    reason: str
+    message: str
+    order: Order | None = None
+
+    @property
+    def status(self) -> str | None:
+        return self.order.status if self.order else None
+
+
+# A guard looks at the order (and the merchant, when the caller knows it) and may refuse.
+Guard = Callable[[Order, Any], "Refusal | None"]
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """One provider's lifecycle, as data.
+
+    events: event name → {from status → to status}. An event not listed for the order's
+        current status is refused with WRONG_STATUS.
+    expired_status / expires_from: when the clock passes `expires_at`, an order in one of
+        `expires_from` reads as `expired_status` (applied lazily on every read).
+    guards: event name → extra checks run before the transition (bank, channel rules).
+    """
+    statuses: tuple[str, ...]
+    events: Mapping[str, Mapping[str, str]]
+    expired_status: str | None = None
+    expires_from: frozenset[str] = frozenset()
+    guards: Mapping[str, tuple[Guard, ...]] = field(default_factory=dict)
+
+    def check(self, event: str, order: Order, merchant: Any = None) -> Refusal | None:
+        moves = self.events.get(event)
+        if moves is None:
+            return Refusal(UNKNOWN_EVENT, f"unknown event {event!r}; expected one of "
+                           f"{sorted(self.events)}", order)
+        if order.status not in moves:
+            return Refusal(WRONG_STATUS, f"{event} is not allowed in status {order.status!r}", order)
+        for guard in self.guards.get(event, ()):
+            refusal = guard(order, merchant)
+            if refusal is not None:
+                return refusal
+        return None
+
+    def is_overdue(self, order: Order, now: datetime) -> bool:
+        return (self.expired_status is not None and order.expires_at is not None
+                and order.status in self.expires_from and now >= order.expires_at)
+
+
+# ---------------------------------------------------------------------------------------
+# Engine
+
+class OrderBook:
+    """Reads and changes orders through a store, one provider lifecycle per order.
+
+    Every change is a compare-and-set on the order's version: read, decide, write only if
+    nobody wrote in between, otherwise read again and decide again.
+    """
+
+    MAX_ATTEMPTS = 50
+
+    def __init__(self, store, clock, lifecycles: Mapping[str, Lifecycle],
+                 on_change: Callable[[Order, Order, Transition], None] | None = None):
+        self.store = store
+        self.clock = clock
+        self.lifecycles = lifecycles
+        self.on_change = on_change
+
+    # -- reads ---------------------------------------------------------------------------
+    def find(self, provider: str, key: str, merchant: str | None = None) -> Order | None:
+        """The order whose order_id or transaction_id is `key`, expired by the clock if due."""
+        order = self.store.find(provider, key, merchant)
+        return self._settle_expiry(order) if order else None
+
+    def get(self, provider: str, merchant: str, order_id: str) -> Order | None:
+        order = self.store.get(provider, merchant, order_id)
+        return self._settle_expiry(order) if order else None
+
+    def list(self, provider: str | None = None, status: str | None = None,
+             merchant: str | None = None) -> list[Order]:
+        orders = [self._settle_expiry(o) for o in self.store.list(provider=provider, merchant=merchant)]
+        return [o for o in orders if status is None or o.status == status]
+
+    # -- writes --------------------------------------------------------------------------
+    def apply(self, order: Order, event: str, *, source: str, merchant: Any = None,
+              extra: Mapping[str, Any] | None = None) -> Order | Refusal:
+        """Move `order` by `event`, or say why not. Safe against concurrent writers."""
+        lifecycle = self.lifecycles[order.provider]
+        for _ in range(self.MAX_ATTEMPTS):
+            current = self.store.get(*order.key)
+            if current is None:
+                return Refusal(NOT_FOUND, f"order {order.order_id!r} does not exist")
+            current = self._settle_expiry(current)
+            refusal = lifecycle.check(event, current, merchant)
+            if refusal is not None:
+                return refusal
+            to_status = lifecycle.events[event][current.status]
+            changed, transition = self._transition(current, event, to_status, source, extra)
+            if self.store.compare_and_set(current, changed):
+                self._notify(current, changed, transition)
+                return changed
+        raise RuntimeError(f"order {order.order_id!r} kept changing under {event}")  # pragma: no cover
+
+    def _settle_expiry(self, order: Order) -> Order:
+        """Apply the clock: an overdue order reads (and is stored) as expired."""
+        lifecycle = self.lifecycles.get(order.provider)
+        while lifecycle is not None and lifecycle.is_overdue(order, self.clock.now()):
+            expired, transition = self._transition(order, "expire", lifecycle.expired_status,
+                                                   "clock", None, at=order.expires_at)
+            if self.store.compare_and_set(order, expired):
+                self._notify(order, expired, transition)
+                return expired
+            order = self.store.get(*order.key) or order
+        return order
+
+    def _transition(self, order: Order, event: str, to_status: str, source: str,
+                    extra: Mapping[str, Any] | None, at: datetime | None = None):
+        transition = Transition(at or self.clock.now(), event, order.status, to_status, source)
+        changed = dataclasses.replace(
+            order, status=to_status, history=order.history + (transition,),
+            extra={**order.extra, **(extra or {})}, version=order.version + 1)
+        return changed, transition
+
+    def _notify(self, before: Order, after: Order, transition: Transition) -> None:
+        if self.on_change is not None:
+            self.on_change(before, after, transition)

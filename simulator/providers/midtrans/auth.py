@@ -1,0 +1,36 @@
+"""Midtrans Basic auth: `Authorization: Basic base64(<server key> + ":")`.
+
+The server key is the username, the password is empty. Whatever is wrong — no header,
+not Basic, bad base64, a key no scenario merchant has (a production `Mid-server-` key
+included) — the answer is the documented 401, so the caller returns None and says why
+in the journal.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from ...merchants import Merchant
+from ...wire import annotate, sandbox
+
+
+def authenticate(header: str | None) -> Merchant | None:
+    if not header:
+        annotate(auth="no Authorization header")
+        return None
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic" or not encoded:
+        annotate(auth=f"Authorization scheme {scheme!r} is not Basic")
+        return None
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        annotate(auth="Authorization Basic value is not base64 of 'server_key:'")
+        return None
+    server_key = decoded.split(":", 1)[0]
+    merchant = sandbox().merchants.by_credential("midtrans", "server_key", server_key)
+    if merchant is None:
+        annotate(auth=f"no merchant has server key {server_key[:14]}…"
+                      if len(server_key) > 14 else "no merchant has that server key")
+    return merchant

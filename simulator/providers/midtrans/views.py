@@ -1,0 +1,100 @@
+"""Midtrans' real paths: POST /v2/{id}/cancel, POST /v2/{id}/expire, GET /v2/{id}/status.
+
+`{id}` is the merchant's order_id or Midtrans' transaction_id. Flow per call: Basic auth
+→ look the order up among the authenticated merchant's orders → (cancel/expire) honour
+`Idempotency-Key`, then move the order through the engine → render.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, request
+
+from ...orders import Refusal
+from ...wire import BodyError, annotate, json_response, read_json, sandbox
+from . import render
+from .auth import authenticate
+from .rules import IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_TTL
+
+blueprint = Blueprint("midtrans", __name__)
+
+# order_id: letters, digits and - _ ~ . up to 50; transaction_id: a UUID (36 chars).
+_PLAUSIBLE_ID = re.compile(r"[A-Za-z0-9\-_~.]{1,50}")
+
+
+@blueprint.post("/v2/<tx_id>/cancel")
+def cancel(tx_id: str):
+    return _act(tx_id, "cancel", "cancel", render.CANCELLED)
+
+
+@blueprint.post("/v2/<tx_id>/expire")
+def expire(tx_id: str):
+    return _act(tx_id, "force_expire", "expire", render.EXPIRED_BY_API)
+
+
+@blueprint.get("/v2/<tx_id>/status")
+def status(tx_id: str):
+    annotate(endpoint="status", order_id=tx_id)
+    merchant = authenticate(request.headers.get("Authorization"))
+    if merchant is None:
+        return render.unauthorized()
+    annotate(merchant=merchant.id)
+    order = _find(tx_id, merchant.id)
+    if order is None:
+        return render.not_found()
+    return json_response(render.status_body(order, merchant.credentials["server_key"]))
+
+
+def _find(tx_id: str, merchant_id: str):
+    if not _PLAUSIBLE_ID.fullmatch(tx_id):
+        annotate(lookup=f"{tx_id!r} is neither a Midtrans order_id (letters, digits, - _ ~ ., "
+                        "max 50) nor a transaction_id")
+        return None
+    return sandbox().book.find("midtrans", tx_id, merchant_id)
+
+
+def _act(tx_id: str, event: str, endpoint: str, success: tuple[str, str]):
+    annotate(endpoint=endpoint, order_id=tx_id)
+    merchant = authenticate(request.headers.get("Authorization"))
+    if merchant is None:
+        return render.unauthorized()
+    annotate(merchant=merchant.id)
+    try:
+        read_json()   # the body is ignored (clients send {}, nothing, or null) but must parse
+    except BodyError as exc:
+        return render.bad_request(str(exc))
+
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not 0 < len(key) <= IDEMPOTENCY_KEY_MAX:
+        annotate(idempotency=f"Idempotency-Key of {len(key)} chars ignored (max {IDEMPOTENCY_KEY_MAX})")
+        key = None
+    replays = sandbox().replay_cache("midtrans-idempotency", IDEMPOTENCY_TTL)
+    if key is not None:
+        cache_key = f"{merchant.id}\n{key}"
+        remembered = replays.claim(cache_key, "")
+        if remembered is not None:
+            if remembered.in_flight:
+                annotate(idempotency="same Idempotency-Key still processing: 202")
+                return json_response(render.error_body(202, "Request is being processed"), 202)
+            annotate(idempotency="replayed the stored response of this Idempotency-Key")
+            return json_response(remembered.body, remembered.status)
+
+    response_body, http_status = _transition(tx_id, event, merchant, success)
+    if key is not None:
+        if response_body["status_code"] == success[0]:
+            replays.complete(cache_key, http_status, response_body)
+        else:
+            replays.release(cache_key)   # only successful responses are replayed
+    return json_response(response_body, http_status)
+
+
+def _transition(tx_id: str, event: str, merchant, success: tuple[str, str]) -> tuple[dict, int]:
+    order = _find(tx_id, merchant.id)
+    if order is None:
+        return render.error_body(404, render.NOT_FOUND_MESSAGE), 200
+    result = sandbox().book.apply(order, event, source="api", merchant=merchant)
+    if isinstance(result, Refusal):
+        annotate(refusal=result.message)
+        return render.refusal_body(result), 200
+    return render.transaction(result, *success), 200

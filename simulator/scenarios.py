@@ -1,0 +1,439 @@
+"""Scenario files: load YAML, validate it with errors that name the file, the key path and
+what was expected, and turn it into merchants and orders.
+
+    scenarios/x.yaml: orders[3].status: 'PAYED' is not a doku status; expected one of ...
+
+`build_orders` makes the same orders for the same seed every time (`generate:` draws
+amounts, channels, statuses and faker customer data from the scenario seed). The control
+API's "create order" goes through `build_order`, so its 400s read the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from .clock import parse_duration, parse_instant
+from .ids import Randomness
+from .merchants import Merchant, MerchantDirectory
+from .orders import Order, Transition
+
+BUNDLED_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+MAX_GENERATED = 100_000
+ORDER_KEYS = ("provider", "merchant", "order_id", "transaction_id", "amount", "currency",
+              "channel", "bank", "status", "expires_in", "expires_at", "extra")
+
+
+class ScenarioError(ValueError):
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    description: str
+    seed: int | str
+    clock_start: datetime | None
+    clock_frozen: bool
+    merchants: MerchantDirectory
+    orders: tuple[Mapping[str, Any], ...]
+    faults: tuple[Mapping[str, Any], ...]
+    source: str
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+
+class Problems:
+    """Collects problems as `source: path: message` lines."""
+
+    def __init__(self, source: str):
+        self.source, self.items = source, []
+
+    def add(self, path: str, message: str) -> None:
+        self.items.append(f"{self.source}: {path}: {message}" if path else f"{self.source}: {message}")
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise ScenarioError(self.items)
+
+
+# ---------------------------------------------------------------------------------------
+# Loading
+
+def bundled_names() -> list[str]:
+    return sorted(p.stem for p in BUNDLED_DIR.glob("*.yaml"))
+
+
+def resolve(name_or_path: str) -> Path:
+    path = Path(name_or_path)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return path
+    return BUNDLED_DIR / f"{name_or_path}.yaml"
+
+
+def load(name_or_path: str, providers: Mapping[str, Any]) -> Scenario:
+    path = resolve(name_or_path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError([f"{name_or_path}: no such scenario file or bundled scenario; "
+                             f"bundled: {', '.join(bundled_names())}"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError([f"{path}: cannot read: {exc}"]) from None
+    return parse(text, str(path), providers)
+
+
+def parse(text: str, source: str, providers: Mapping[str, Any]) -> Scenario:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
+        raise ScenarioError([f"{source}: {where}not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
+    return from_mapping(data, source, providers)
+
+
+def from_mapping(data: Any, source: str, providers: Mapping[str, Any]) -> Scenario:
+    problems = Problems(source)
+    if not isinstance(data, dict):
+        problems.add("", f"expected a mapping with name, merchants, orders…; got {type(data).__name__}")
+        problems.raise_if_any()
+
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        problems.add("name", "required; expected a non-empty string")
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        problems.add("description", "expected a string")
+    seed = data.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, (int, str)):
+        problems.add("seed", f"{seed!r} is not a seed; expected an integer or a string")
+        seed = 0
+
+    clock_start, clock_frozen = _clock(data.get("clock"), problems)
+    merchants = _merchants(data.get("merchants"), providers, problems)
+    orders = _orders(data.get("orders"), providers, merchants, problems)
+    faults = data.get("faults") or []
+    if not isinstance(faults, list) or not all(isinstance(f, dict) for f in faults):
+        problems.add("faults", "expected a list of mappings")
+        faults = []
+    problems.raise_if_any()
+    return Scenario(name=name, description=description, seed=seed, clock_start=clock_start,
+                    clock_frozen=clock_frozen, merchants=merchants, orders=tuple(orders),
+                    faults=tuple(faults), source=source, raw=data)
+
+
+def _clock(clock: Any, problems: Problems) -> tuple[datetime | None, bool]:
+    if clock is None:
+        return None, False
+    if not isinstance(clock, dict):
+        problems.add("clock", "expected a mapping like {start: '2026-01-15T10:00:00+07:00', frozen: true}")
+        return None, False
+    start = None
+    if "start" in clock:
+        raw = clock["start"]
+        if isinstance(raw, datetime):  # YAML may already parse timestamps
+            raw = raw.isoformat()
+        try:
+            start = parse_instant(raw)
+        except ValueError as exc:
+            problems.add("clock.start", str(exc))
+    frozen = clock.get("frozen", False)
+    if not isinstance(frozen, bool):
+        problems.add("clock.frozen", f"{frozen!r} is not true or false")
+        frozen = False
+    return start, frozen
+
+
+def _merchants(items: Any, providers: Mapping[str, Any], problems: Problems) -> MerchantDirectory:
+    if items is None:
+        items = []
+    if not isinstance(items, list):
+        problems.add("merchants", "expected a list of merchants")
+        return MerchantDirectory()
+    merchants, seen = [], set()
+    for i, item in enumerate(items):
+        where = f"merchants[{i}]"
+        if not isinstance(item, dict):
+            problems.add(where, "expected a mapping with provider, id, credentials")
+            continue
+        provider = _provider(item.get("provider"), providers, f"{where}.provider", problems)
+        merchant_id = item.get("id")
+        if not isinstance(merchant_id, (str, int)) or isinstance(merchant_id, bool) or str(merchant_id) == "":
+            problems.add(f"{where}.id", "required; expected a string")
+            continue
+        merchant_id = str(merchant_id)
+        if provider and (provider.name, merchant_id) in seen:
+            problems.add(f"{where}.id", f"{merchant_id!r} is already a {provider.name} merchant")
+        credentials = item.get("credentials")
+        if not isinstance(credentials, dict):
+            problems.add(f"{where}.credentials", "required; expected a mapping")
+            credentials = {}
+        if provider:
+            for key in provider.credential_keys:
+                value = credentials.get(key)
+                if not isinstance(value, (str, int)) or isinstance(value, bool) or str(value) == "":
+                    problems.add(f"{where}.credentials.{key}",
+                                 f"required for {provider.name}; expected a string")
+        features = item.get("features") or {}
+        if not isinstance(features, dict):
+            problems.add(f"{where}.features", "expected a mapping of feature flags")
+            features = {}
+        url = item.get("notification_url")
+        if url is not None and not (isinstance(url, str) and url.startswith(("http://", "https://"))):
+            problems.add(f"{where}.notification_url", f"{url!r} is not an http(s) URL")
+        if provider:
+            seen.add((provider.name, merchant_id))
+            merchants.append(Merchant(provider.name, merchant_id,
+                                      {k: str(v) for k, v in credentials.items()},
+                                      features, url, item.get("name")))
+    return MerchantDirectory(merchants)
+
+
+def _provider(value: Any, providers: Mapping[str, Any], where: str, problems: Problems):
+    if value in providers:
+        return providers[value]
+    problems.add(where, f"{value!r} is not a provider; expected one of {', '.join(sorted(providers))}")
+    return None
+
+
+def _orders(items: Any, providers, merchants: MerchantDirectory, problems: Problems) -> list:
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        problems.add("orders", "expected a list of orders or generate: blocks")
+        return []
+    specs = []
+    for i, item in enumerate(items):
+        where = f"orders[{i}]"
+        if isinstance(item, dict) and "generate" in item:
+            spec = _generate_spec(item["generate"], f"{where}.generate", providers, merchants, problems)
+        else:
+            spec = check_order(item, where, providers, merchants, problems)
+        if spec is not None:
+            specs.append(spec)
+    return specs
+
+
+def check_order(item: Any, where: str, providers, merchants: MerchantDirectory,
+                problems: Problems) -> dict | None:
+    """Validate one explicit order; returns it normalised (status spelled canonically,
+    amount a Decimal, merchant filled in) or None after adding problems."""
+    if not isinstance(item, dict):
+        problems.add(where, "expected a mapping with provider, amount, status…")
+        return None
+    where = f"{where}." if where else ""
+    count = len(problems.items)
+    provider = _provider(item.get("provider"), providers, f"{where}provider", problems)
+    if provider is None:
+        return None
+    allowed = set(ORDER_KEYS) | set(provider.order_fields)
+    for key in item:
+        if key not in allowed:
+            problems.add(f"{where}{key}", f"unknown key for a {provider.name} order; "
+                         f"expected one of {', '.join(sorted(allowed))}")
+    spec = dict(item)
+    spec["merchant"] = _merchant_of(item, provider, merchants, f"{where}merchant", problems)
+    for key in ("order_id", "transaction_id"):
+        if key in item:
+            value = item[key]
+            if isinstance(value, bool) or not isinstance(value, (str, int)) or str(value) == "":
+                problems.add(f"{where}{key}", f"{value!r} is not an id; expected a string")
+            else:
+                spec[key] = str(value)
+    spec["amount"] = _amount(item.get("amount"), f"{where}amount", problems)
+    for key in ("currency", "bank"):
+        if key in item and not isinstance(item[key], str):
+            problems.add(f"{where}{key}", f"{item[key]!r} is not a string")
+    if "channel" in item:
+        spec["channel"] = _one_of(item["channel"], provider.channels, f"{where}channel",
+                                  f"{provider.name} channel", problems)
+    if "status" in item:
+        spec["status"] = _one_of(item["status"], provider.lifecycle.statuses,
+                                 f"{where}status", f"{provider.name} status", problems)
+    if "expires_in" in item:
+        try:
+            spec["expires_in"] = parse_duration(item["expires_in"])
+        except ValueError as exc:
+            problems.add(f"{where}expires_in", str(exc))
+    if "expires_at" in item:
+        raw = item["expires_at"]
+        try:
+            spec["expires_at"] = parse_instant(raw.isoformat() if isinstance(raw, datetime) else raw)
+        except ValueError as exc:
+            problems.add(f"{where}expires_at", str(exc))
+    if "extra" in item and not isinstance(item["extra"], dict):
+        problems.add(f"{where}extra", "expected a mapping")
+    return spec if len(problems.items) == count else None
+
+
+def _merchant_of(item, provider, merchants: MerchantDirectory, where, problems) -> str | None:
+    """`where` is the path of the merchant key itself."""
+    own = merchants.for_provider(provider.name)
+    if "merchant" in item:
+        merchant = str(item["merchant"])
+        if merchants.get(provider.name, merchant) is None:
+            problems.add(where, f"{merchant!r} is not a {provider.name} merchant of "
+                         f"this scenario; expected one of {', '.join(m.id for m in own) or '(none)'}")
+        return merchant
+    if len(own) == 1:
+        return own[0].id
+    problems.add(where, f"required: this scenario has {len(own)} {provider.name} "
+                 f"merchants ({', '.join(m.id for m in own) or 'none'})")
+    return None
+
+
+def _amount(value: Any, where: str, problems: Problems) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        problems.add(where, f"{value!r} is not an amount; expected a positive number")
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        problems.add(where, f"{value!r} is not an amount; expected a positive number")
+        return None
+    if not amount.is_finite() or amount <= 0 or amount.as_tuple().exponent < -2:
+        problems.add(where, f"{value!r} is not an amount; expected a positive number "
+                     "with at most two decimals")
+        return None
+    return amount
+
+
+def _one_of(value: Any, allowed: tuple[str, ...] | None, where: str, what: str, problems) -> Any:
+    """Canonical spelling of `value` among `allowed` (matched case-insensitively)."""
+    if allowed is None:
+        if not isinstance(value, str):
+            problems.add(where, f"{value!r} is not a string")
+        return value
+    by_fold = {a.casefold(): a for a in allowed}
+    if isinstance(value, str) and value.casefold() in by_fold:
+        return by_fold[value.casefold()]
+    problems.add(where, f"{value!r} is not a {what}; expected one of {', '.join(allowed)}")
+    return value
+
+
+def _generate_spec(block: Any, where: str, providers, merchants, problems) -> dict | None:
+    if not isinstance(block, dict):
+        problems.add(where, "expected a mapping like {provider: doku, count: 50}")
+        return None
+    count_before = len(problems.items)
+    provider = _provider(block.get("provider"), providers, f"{where}.provider", problems)
+    if provider is None:
+        return None
+    allowed = {"provider", "merchant", "count", "statuses", "channels", "amount", "currency",
+               "expires_in"}
+    for key in block:
+        if key not in allowed:
+            problems.add(f"{where}.{key}", f"unknown key; expected one of {', '.join(sorted(allowed))}")
+    count = block.get("count")
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_GENERATED:
+        problems.add(f"{where}.count", f"{count!r} is not a count; expected 1..{MAX_GENERATED}")
+    spec = {"generate": True, "provider": provider.name, "count": count,
+            "merchant": _merchant_of(block, provider, merchants, f"{where}.merchant", problems),
+            "statuses": _weights(block.get("statuses"), provider.lifecycle.statuses,
+                                 provider.initial_status, f"{where}.statuses",
+                                 f"{provider.name} status", problems),
+            "channels": _weights(block.get("channels"), provider.channels, None,
+                                 f"{where}.channels", f"{provider.name} channel", problems)}
+    amount = block.get("amount", {"min": 10000, "max": 1000000})
+    if isinstance(amount, dict):
+        low = _amount(amount.get("min"), f"{where}.amount.min", problems)
+        high = _amount(amount.get("max"), f"{where}.amount.max", problems)
+        if low is not None and high is not None and low > high:
+            problems.add(f"{where}.amount", "min is greater than max")
+        spec["amount"] = (low, high)
+    else:
+        fixed = _amount(amount, f"{where}.amount", problems)
+        spec["amount"] = (fixed, fixed)
+    if "currency" in block:
+        spec["currency"] = block["currency"]
+    if "expires_in" in block:
+        try:
+            spec["expires_in"] = parse_duration(block["expires_in"])
+        except ValueError as exc:
+            problems.add(f"{where}.expires_in", str(exc))
+    return spec if len(problems.items) == count_before else None
+
+
+def _weights(value, allowed, default, where, what, problems) -> dict[str, float] | None:
+    if value is None:
+        return {default: 1.0} if default else None
+    if isinstance(value, list):
+        value = {v: 1.0 for v in value}
+    if not isinstance(value, dict) or not value:
+        problems.add(where, "expected a mapping of value → weight, or a list of values")
+        return None
+    weights = {}
+    for key, weight in value.items():
+        canonical = _one_of(key, allowed, f"{where}.{key}", what, problems)
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
+            problems.add(f"{where}.{key}", f"{weight!r} is not a weight; expected a number ≥ 0")
+            continue
+        weights[canonical] = float(weight)
+    if weights and sum(weights.values()) <= 0:
+        problems.add(where, "weights add up to zero")
+    return weights
+
+
+# ---------------------------------------------------------------------------------------
+# Building orders
+
+def build_orders(scenario: Scenario, providers, now: datetime, rand: Randomness) -> list[Order]:
+    orders = []
+    for spec in scenario.orders:
+        if spec.get("generate"):
+            orders.extend(_generated(spec, providers[spec["provider"]], now, rand))
+        else:
+            orders.append(build_order(spec, providers[spec["provider"]], now, rand))
+    return orders
+
+
+def _generated(spec: Mapping, provider, now: datetime, rand: Randomness) -> list[Order]:
+    low, high = spec["amount"]
+    step = 1 if low == low.to_integral_value() and high == high.to_integral_value() else Decimal("0.01")
+    out = []
+    for _ in range(spec["count"]):
+        if step == 1:
+            amount = Decimal(rand.randint(int(low), int(high)))
+        else:
+            amount = Decimal(rand.randint(int(low * 100), int(high * 100))) / 100
+        item = {"provider": provider.name, "merchant": spec["merchant"],
+                "order_id": f"GEN-{rand.hex(10).upper()}", "amount": amount,
+                "status": rand.weighted(spec["statuses"]),
+                "extra": {"customer": {"name": rand.faker.name(), "email": rand.faker.email()}}}
+        if spec.get("channels"):
+            item["channel"] = rand.weighted(spec["channels"])
+        for key in ("currency", "expires_in"):
+            if key in spec:
+                item[key] = spec[key]
+        out.append(build_order(item, provider, now, rand))
+    return out
+
+
+def build_order(spec: Mapping[str, Any], provider, now: datetime, rand: Randomness) -> Order:
+    """A validated order spec → a new Order with provider defaults filled in."""
+    fields = provider.prepare_order(spec, rand)
+    status = spec.get("status") or provider.initial_status
+    expires_at = spec.get("expires_at")
+    if expires_at is None:
+        expires_in = spec.get("expires_in", provider.default_expires_in)
+        expires_at = now + expires_in if expires_in is not None else None
+    extra = {k: v for k, v in spec.items() if k in provider.order_fields}
+    extra.update(fields.get("extra", {}))
+    extra.update(spec.get("extra") or {})
+    return Order(
+        provider=provider.name, merchant=spec["merchant"],
+        order_id=spec.get("order_id") or f"SIM-{rand.hex(12).upper()}",
+        transaction_id=spec.get("transaction_id") or fields.get("transaction_id") or rand.uuid4(),
+        amount=spec["amount"], currency=spec.get("currency") or provider.default_currency,
+        channel=spec.get("channel") or fields.get("channel"),
+        bank=spec.get("bank") or fields.get("bank"),
+        status=status, created_at=now, expires_at=expires_at,
+        history=(Transition(now, "create", None, status, "scenario"),),
+        extra=extra)

@@ -1,0 +1,35 @@
+"""Run-time settings: one frozen dataclass, fed by CLI flags and SIM_* environment variables.
+
+Provider-specific behaviour belongs in scenarios (merchants' features), not here; these are
+the knobs of the simulator process itself.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+
+ONE_MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    scenario: str = "default"          # a bundled scenario name or a path to a YAML file
+    store: str = "memory"              # "memory" or "sqlite:PATH"
+    journal_cap: int = 5000            # newest N request/response pairs kept
+    journal_body_cap: int = 16 * 1024  # bytes of each body kept in the journal
+    max_body_bytes: int = ONE_MIB      # larger request bodies get the provider's 413/400
+    threads: int = 16                  # waitress worker threads
+
+    @classmethod
+    def from_env(cls, environ=os.environ, **overrides) -> "Settings":
+        """Defaults, then SIM_<FIELD> variables, then explicit overrides (CLI flags)."""
+        values = {}
+        for field in fields(cls):
+            raw = environ.get(f"SIM_{field.name.upper()}")
+            if raw is not None:
+                values[field.name] = int(raw) if field.type == "int" else raw
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return replace(cls(), **values)

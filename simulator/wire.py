@@ -1,0 +1,53 @@
+"""Small helpers every provider view uses: the sandbox of the running app, JSON in and out,
+and notes for the journal entry of the current request."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Response, current_app, g, request
+
+
+class BodyError(ValueError):
+    """The request body is not the JSON the caller promised; the message says why."""
+
+
+def sandbox():
+    """The `Sandbox` (store, clock, journal, merchants…) of the running app."""
+    return current_app.extensions["sandbox"]
+
+
+def json_response(body: Any, status: int = 200, headers: dict | None = None) -> Response:
+    response = Response(json.dumps(body, separators=(",", ":"), ensure_ascii=False),
+                        status=status, mimetype="application/json")
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+def raw_body() -> bytes:
+    """The exact request bytes (cached, so signatures and the journal see the same)."""
+    return request.get_data(cache=True)
+
+
+def read_json(required: bool = False) -> Any:
+    """The body as JSON; None when empty and not required. Raises BodyError with a reason."""
+    data = raw_body()
+    if not data.strip():
+        if required:
+            raise BodyError("request body is empty; expected a JSON object")
+        return None
+    try:
+        return json.loads(data)
+    except UnicodeDecodeError:
+        raise BodyError("request body is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise BodyError(f"request body is not valid JSON: {exc.msg} at line {exc.lineno} "
+                        f"column {exc.colno}") from None
+
+
+def annotate(**notes: Any) -> None:
+    """Attach notes (endpoint, order_id, signature explanation, fault…) to this request's
+    journal entry."""
+    g.setdefault("journal_notes", {}).update(notes)
