@@ -4,18 +4,11 @@ for tests that need real sockets: official clients, races, restarts."""
 from __future__ import annotations
 
 import contextlib
-import threading
 
-from waitress import create_server
+from simulator.serving import BackgroundServer
 
 
 @contextlib.contextmanager
 def serve(app, threads: int = 16):
-    server = create_server(app, host="127.0.0.1", port=0, threads=threads)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}"
-    finally:
-        server.close()
-        thread.join(timeout=5)
+    with BackgroundServer(app, threads=threads) as server:
+        yield server.url

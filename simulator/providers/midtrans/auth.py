@@ -31,6 +31,14 @@ def authenticate(header: str | None) -> Merchant | None:
     server_key = decoded.split(":", 1)[0]
     merchant = sandbox().merchants.by_credential("midtrans", "server_key", server_key)
     if merchant is None:
-        annotate(auth=f"no merchant has server key {server_key[:14]}…"
-                      if len(server_key) > 14 else "no merchant has that server key")
+        annotate(auth=f"no merchant has that server key; it is {_shape(server_key)}")
     return merchant
+
+
+def _shape(server_key: str) -> str:
+    """What the key looks like, without quoting it: the journal never stores a secret."""
+    if server_key.startswith("SB-Mid-server-"):
+        return "a sandbox key (SB-Mid-server-…) no scenario merchant has"
+    if server_key.startswith("Mid-server-"):
+        return "a production key (Mid-server-…); the simulator takes sandbox keys"
+    return "not shaped like a Midtrans server key (SB-Mid-server-…)"
