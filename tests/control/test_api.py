@@ -1,0 +1,163 @@
+"""The /_sim control API contract (DESIGN.md): every call, its 2xx shape and its 4xx errors."""
+
+import pytest
+
+
+def test_health(client):
+    body = client.get("/_sim/health").get_json()
+
+    assert body["status"] == "ok"
+    assert "midtrans" in body["providers"]
+    assert body["scenario"] == "default"
+    assert body["orders"] > 100
+
+
+def test_create_order_returns_201_with_every_contract_field(client):
+    response = client.post("/_sim/orders", json={
+        "provider": "midtrans", "order_id": "NEW-1", "amount": 12000, "channel": "qris",
+        "status": "PENDING", "expires_in": "15m"})
+
+    assert response.status_code == 201
+    order = response.get_json()
+    for field in ("provider", "merchant", "order_id", "transaction_id", "amount", "currency",
+                  "channel", "bank", "status", "created_at", "expires_at", "history"):
+        assert field in order
+    assert (order["merchant"], order["status"], order["amount"], order["currency"]) == \
+        ("G000000001", "pending", "12000", "IDR")
+
+
+def test_create_without_order_id_generates_one(client):
+    order = client.post("/_sim/orders", json={"provider": "midtrans", "amount": 5}).get_json()
+
+    assert order["order_id"].startswith("SIM-")
+
+
+@pytest.mark.parametrize("body, field, text", [
+    ({"provider": "paypal", "amount": 1}, "provider", "'paypal' is not a provider"),
+    ({"provider": "midtrans", "amount": 1, "status": "paid"}, "status", "'paid' is not a midtrans status"),
+    ({"provider": "midtrans"}, "amount", "None is not an amount"),
+    ({"provider": "midtrans", "amount": "lots"}, "amount", "'lots' is not an amount"),
+    ({"provider": "midtrans", "amount": 1, "order_id": ["x"]}, "order_id", "is not an id"),
+])
+def test_create_order_bad_input_is_400_naming_the_field(client, body, field, text):
+    response = client.post("/_sim/orders", json=body)
+
+    assert response.status_code == 400
+    assert response.get_json()["field"] == field
+    assert text in response.get_json()["error"]
+
+
+def test_create_duplicate_is_409(client):
+    response = client.post("/_sim/orders", json={"provider": "midtrans", "amount": 1,
+                                                 "order_id": "sim-order-1001"})
+
+    assert response.status_code == 409
+    assert response.get_json()["field"] == "order_id"
+
+
+@pytest.mark.parametrize("data", [b"[1]", b"{nope", b"\xff"])
+def test_non_object_bodies_are_400(client, data):
+    response = client.post("/_sim/orders", data=data, content_type="application/json")
+
+    assert response.status_code == 400
+    assert "error" in response.get_json()
+
+
+def test_list_and_filter(client):
+    body = client.get("/_sim/orders?provider=midtrans&status=settlement").get_json()
+
+    assert body["count"] == len(body["orders"]) > 0
+    assert {o["status"] for o in body["orders"]} == {"settlement"}
+    assert client.get("/_sim/orders?provider=nope").status_code == 400
+
+
+def test_get_order_with_history_and_unknown(client):
+    order = client.get("/_sim/orders/midtrans/sim-order-1001").get_json()
+
+    assert order["history"][0]["event"] == "create"
+    assert client.get("/_sim/orders/midtrans/NOPE").status_code == 404
+    assert client.get("/_sim/orders/nope/NOPE").status_code == 404
+
+
+def test_lifecycle_event_and_refusal(client):
+    paid = client.post("/_sim/orders/midtrans/MT-VA-BCA-PENDING/pay")
+    again = client.post("/_sim/orders/midtrans/MT-VA-BCA-PENDING/pay")
+    unknown = client.post("/_sim/orders/midtrans/MT-VA-BCA-PENDING/teleport")
+
+    assert paid.status_code == 200 and paid.get_json()["status"] == "settlement"
+    assert paid.get_json()["history"][-1]["source"] == "control"
+    assert again.status_code == 409
+    assert again.get_json() == {"error": "pay is not allowed in status 'settlement'",
+                                "reason": "wrong_status", "status": "settlement"}
+    assert unknown.status_code == 400 and unknown.get_json()["field"] == "event"
+
+
+def test_reset_restores_orders_clock_and_journal(client):
+    client.post("/_sim/orders/midtrans/MT-VA-BCA-PENDING/pay")
+    client.post("/_sim/orders", json={"provider": "midtrans", "amount": 1, "order_id": "TEMP"})
+    client.post("/_sim/clock", json={"advance": "2d"})
+    client.get("/v2/x/status")
+
+    body = client.post("/_sim/reset").get_json()
+
+    assert body["status"] == "ok"
+    assert client.get("/_sim/orders/midtrans/MT-VA-BCA-PENDING").get_json()["status"] == "pending"
+    assert client.get("/_sim/orders/midtrans/TEMP").status_code == 404
+    assert client.get("/_sim/clock").get_json()["now"].startswith("2026-01-15T03:00")
+    assert client.get("/_sim/journal").get_json()["count"] == 0
+
+
+SMALL = """
+name: tiny
+description: one order
+merchants:
+  - {provider: midtrans, id: G9, credentials: {server_key: SB-Mid-server-TINY}}
+orders:
+  - {provider: midtrans, order_id: ONLY, amount: 1000}
+"""
+
+
+def test_load_scenario_as_yaml_json_and_by_name(client):
+    as_yaml = client.post("/_sim/scenario", data=SMALL, content_type="application/yaml")
+    assert as_yaml.get_json() == {"status": "ok", "scenario": "tiny", "orders": 1}
+
+    as_json = client.post("/_sim/scenario", json={
+        "name": "tiny-json", "merchants": [{"provider": "midtrans", "id": "G9",
+                                           "credentials": {"server_key": "SB-Mid-server-TINY"}}]})
+    assert as_json.get_json()["orders"] == 0
+
+    by_name = client.post("/_sim/scenario", json={"name": "default"})
+    assert by_name.get_json()["scenario"] == "default"
+
+
+def test_invalid_scenario_is_400_with_every_problem(client):
+    response = client.post("/_sim/scenario", data="name: x\norders:\n  - {provider: nope}\n",
+                           content_type="application/yaml")
+
+    assert response.status_code == 400
+    assert response.get_json()["error"].startswith("request: orders[0].provider: 'nope'")
+    assert client.get("/_sim/health").get_json()["scenario"] == "default"   # old one stays
+
+
+def test_clock_advance_set_and_errors(client):
+    assert client.post("/_sim/clock", json={"set": "2026-02-01T00:00:00Z", "frozen": True}).get_json() == \
+        {"now": "2026-02-01T00:00:00+00:00", "frozen": True}
+    assert client.post("/_sim/clock", json={"advance": "90m"}).get_json()["now"] == "2026-02-01T01:30:00+00:00"
+    assert client.get("/_sim/clock").get_json()["frozen"] is True
+    assert client.post("/_sim/clock", json={"advance": "soon"}).get_json()["field"] == "advance"
+    assert client.post("/_sim/clock", json={"set": "2026-02-01"}).status_code == 400
+    assert client.post("/_sim/clock", json={}).status_code == 400
+
+
+def test_unknown_control_path_and_method_are_json(client):
+    assert client.get("/_sim/nothing").get_json() == {"error": client.get("/_sim/nothing").get_json()["error"]}
+    assert client.get("/_sim/nothing").status_code == 404
+    assert client.put("/_sim/reset").status_code == 405
+    assert "error" in client.put("/_sim/reset").get_json()
+
+
+def test_unknown_root_path_is_json_naming_the_providers(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 404
+    assert "midtrans" in response.get_json()["providers"]

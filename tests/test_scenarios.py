@@ -1,0 +1,99 @@
+"""Scenario loading and validation: errors name the file, the key path and what was expected."""
+
+import textwrap
+
+import pytest
+
+from simulator.ids import Randomness
+from simulator.providers import PROVIDERS
+from simulator.scenarios import ScenarioError, build_orders, bundled_names, load, parse
+
+MERCHANT = "  - {provider: midtrans, id: G1, credentials: {server_key: SB-Mid-server-X}}\n"
+
+
+def _parse(body: str):
+    return parse(textwrap.dedent(body), "scenarios/x.yaml", PROVIDERS)
+
+
+def _problems(body: str) -> list[str]:
+    with pytest.raises(ScenarioError) as raised:
+        _parse(body)
+    return raised.value.problems
+
+
+def test_every_bundled_scenario_is_valid():
+    for name in bundled_names():
+        assert load(name, PROVIDERS).name
+
+
+def test_unknown_status_names_file_path_and_expected_values():
+    problems = _problems("name: x\nmerchants:\n" + MERCHANT + "orders:\n"
+                         "  - {provider: midtrans, amount: 1000}\n"
+                         "  - {provider: midtrans, amount: 1000, status: PAYED}\n")
+
+    assert problems == [
+        "scenarios/x.yaml: orders[1].status: 'PAYED' is not a midtrans status; expected one of "
+        "pending, authorize, capture, settlement, deny, cancel, expire, failure, refund, "
+        "partial_refund, chargeback, partial_chargeback"]
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("merchants: []", "scenarios/x.yaml: name: required; expected a non-empty string"),
+    ("name: x\nmerchants:\n  - {provider: stripe, id: S, credentials: {}}",
+     "merchants[0].provider: 'stripe' is not a provider; expected one of"),
+    ("name: x\nmerchants:\n  - {provider: midtrans, id: G1, credentials: {}}",
+     "merchants[0].credentials.server_key: required for midtrans; expected a string"),
+    ("name: x\nmerchants:\n" + MERCHANT + "orders:\n  - {provider: midtrans, amount: -5}",
+     "orders[0].amount: -5 is not an amount"),
+    ("name: x\nmerchants:\n" + MERCHANT + "orders:\n  - {provider: midtrans, amount: 5, channel: cash}",
+     "orders[0].channel: 'cash' is not a midtrans channel"),
+    ("name: x\nmerchants:\n" + MERCHANT + "orders:\n  - {provider: midtrans, amount: 5, stauts: pending}",
+     "orders[0].stauts: unknown key for a midtrans order"),
+    ("name: x\nmerchants:\n" + MERCHANT + "orders:\n  - {provider: midtrans, amount: 5, merchant: G9}",
+     "orders[0].merchant: 'G9' is not a midtrans merchant of this scenario; expected one of G1"),
+    ("name: x\nmerchants:\n" + MERCHANT + "orders:\n  - {provider: midtrans, amount: 5, expires_in: soon}",
+     "orders[0].expires_in: 'soon' is not a duration"),
+    ("name: x\nclock: {start: yesterday}", "clock.start: 'yesterday' is not an ISO-8601 timestamp"),
+    ("name: x\nmerchants:\n" + MERCHANT + "orders:\n  - generate: {provider: midtrans, count: 0}",
+     "orders[0].generate.count: 0 is not a count"),
+    ("name: x\nmerchants: [\n", "not valid YAML"),
+    ("- just a list", "expected a mapping"),
+])
+def test_validation_messages(body, expected):
+    assert any(expected in p for p in _problems(body)), _problems(body)
+
+
+def test_merchant_required_when_a_provider_has_two():
+    problems = _problems("name: x\nmerchants:\n" + MERCHANT +
+                         "  - {provider: midtrans, id: G2, credentials: {server_key: SB-Mid-server-Y}}\n"
+                         "orders:\n  - {provider: midtrans, amount: 5}\n")
+
+    assert problems == ["scenarios/x.yaml: orders[0].merchant: required: this scenario has 2 "
+                        "midtrans merchants (G1, G2)"]
+
+
+def test_status_is_matched_case_insensitively_and_stored_canonically():
+    scenario = _parse("name: x\nmerchants:\n" + MERCHANT +
+                      "orders:\n  - {provider: midtrans, amount: 5, status: PENDING}\n")
+
+    assert scenario.orders[0]["status"] == "pending"
+
+
+def test_same_seed_same_orders_other_seed_other_orders():
+    body = ("name: x\nseed: SEED\nclock: {start: '2026-01-01T00:00:00Z', frozen: true}\n"
+            "merchants:\n" + MERCHANT +
+            "orders:\n  - generate: {provider: midtrans, count: 25, statuses: {pending: 1, settlement: 1}}\n")
+
+    def orders(seed):
+        scenario = _parse(body.replace("SEED", str(seed)))
+        return [o.to_dict() for o in build_orders(scenario, PROVIDERS, scenario.clock_start,
+                                                  Randomness(scenario.seed))]
+
+    assert orders(7) == orders(7)
+    assert orders(7) != orders(8)
+    assert {o["status"] for o in orders(7)} == {"pending", "settlement"}
+
+
+def test_unknown_bundled_name_lists_the_bundled_ones():
+    with pytest.raises(ScenarioError, match="bundled: .*default"):
+        load("no-such-scenario", PROVIDERS)
