@@ -3,9 +3,11 @@
 Spec: ../shared/providers/finpay.md. Choices where the fact sheet says "simulator's choice":
 
 - Envelope: every answer (errors included) is JSON with `responseCode`, `responseMessage`,
-  `processingTime` (float seconds measured for the request, 4 decimals, at least 0.0001) and `traceId` (a UUID v4 from
-  the scenario seed); Check Status adds `data`. The HTTP status line is always the first
-  three digits of `responseCode`.
+  `processingTime` (float seconds measured for the request, 4 decimals, at least 0.0001)
+  and `traceId` (a UUID v4 from the scenario seed); Check Status adds `data`. The HTTP
+  status line is always the first three digits of `responseCode`. Fixed catalogue
+  messages (Unauthorized, Transaction Not Found, Invalid Transaction Status, General Error)
+  are sent verbatim; validation codes append a detail: "Invalid Field Format. <why>".
 - Auth: anything wrong with `Authorization: Basic base64(merchant_id:merchant_key)` — no
   header, another scheme, bad base64, no colon, unknown merchant id, wrong key — is HTTP 401
   `4010000 Unauthorized`. The journal's `notes.auth` says which (never the key).
@@ -47,7 +49,10 @@ Spec: ../shared/providers/finpay.md. Choices where the fact sheet says "simulato
   3DS stages expire by the clock into EXPIRED.
 - Lifecycle events through `/_sim`: see rules.EVENTS_DOC (start, pay, expire, fail,
   mark_failed, 3DS/authorize/capture for `cc` only, void, partial_refund, refund).
-- Void, Refund, initiate and callbacks are not simulated yet.
+- Seeded ids (scenarios/default.yaml) read FP-<SOURCE OF FUNDS>-<STATUS>; finpaycode is
+  spelled PAYCODE there so FP-PAYCODE-REQUEST_INITIATED fits the 30-character limit.
+- Void, Refund, initiate and callbacks are not simulated as endpoints yet (`void` and
+  `refund` exist as /_sim events); signature.py holds the callback signer for later.
 """
 
 from ..base import Provider
