@@ -1,0 +1,77 @@
+"""Finpay (Finnet) PG REST API — Cancel Order and Check Status.
+
+Spec: ../shared/providers/finpay.md. Choices where the fact sheet says "simulator's choice":
+
+- Envelope: every answer (errors included) is JSON with `responseCode`, `responseMessage`,
+  `processingTime` (float seconds measured for the request, 4 decimals, at least 0.0001)
+  and `traceId` (a UUID v4 from the scenario seed); Check Status adds `data`. The HTTP
+  status line is always the first three digits of `responseCode`. Fixed catalogue
+  messages (Unauthorized, Transaction Not Found, Invalid Transaction Status, General Error)
+  are sent verbatim; validation codes append a detail: "Invalid Field Format. <why>".
+- Auth: anything wrong with `Authorization: Basic base64(merchant_id:merchant_key)` — no
+  header, another scheme, bad base64, no colon, unknown merchant id, wrong key — is HTTP 401
+  `4010000 Unauthorized`. The journal's `notes.auth` says which (never the key).
+  `Content-Type`/`Accept` headers are not enforced.
+- Unknown order (or another merchant's order) on cancel and check: HTTP 404
+  `4040001 Transaction Not Found`. The path is the merchant's orderId only; Finpay's
+  reference (`data.order.reference`, the order's transaction_id) does not find it.
+- A path orderId that is not Alpha Dash 1–30 characters: HTTP 400 `4000001 Invalid Field
+  Format. orderId must be …` (checked after auth). An id containing `/` matches no route:
+  HTTP 404 `4040000 Not Found`.
+- Cancellable: REQUEST_INITIATED, PENDING, INITIATED, AUTHENTICATION_INITIATED,
+  AUTHENTICATED (the sheet's recommendation for the 3DS stages) — except QRIS and e-wallets
+  (ovo, dana, shopeepay, linkaja) in REQUEST_INITIATED. Everything else — PAID, AUTHORIZED,
+  PARTIALLY_CAPTURED, CAPTURED, PARTIALLY_REFUNDED, REFUNDED, CANCELLED (no idempotent
+  2000000), FAILURE, FAILED, EXPIRED — gets HTTP 404 `4040100 Invalid Transaction Status`.
+  Table and rule: rules.py.
+- Statuses: the sheet's 13 plus EXPIRED (the clock's and `expire`'s target; final) and
+  FAILED (reachable through the `mark_failed` event; final, like FAILURE).
+- Channels are the sheet's source-of-funds ids (vabca … cc); an order without a channel is
+  a hosted-page order (no `sourceOfFunds` in Check Status) and cancellable in
+  REQUEST_INITIATED. VA/retail orders show a 16-digit `paymentCode`; VA orders a bank code
+  as `sourceOfFunds.channel`; `cc` orders a `card` block with mask `512345xxxxxx####`.
+- Cancel body: none, `null`, `{}`, or `{"order": null}` mean "no reference". If `order` is
+  given, `order.id` is mandatory (`4000002 Invalid Mandatory Field. order.id`, HTTP 400) and
+  must be Alpha Dash; `order.amount` is optional, a numeric string of whole rupiah (a JSON
+  integer is accepted too). Wrong types / formats: HTTP 400 `4000001 Invalid Field Format.
+  <field …>`. Malformed JSON or non-UTF-8: HTTP 400 `4000000 Bad Request. <why>`.
+- A body that disagrees with the order (checked once the order is found): another
+  `order.id` → HTTP 404 `4040018 Inconsistent Request`; another amount → HTTP 404
+  `4040013 Invalid Amount` (the BI-SNAP case codes Finpay's other codes follow). The order
+  is left unchanged.
+- Check Status ignores any request body. `data.result.payment.statusDesc` is null (as in the
+  sheet's sample); `datetime` is the last transition in Jakarta time; amounts are integers.
+- Generic errors in the same envelope, code = HTTP status + "0000": unknown path under
+  `/pg/` or `/finpay/` → 404 `4040000 Not Found`; wrong method → 405 `4050000 Method Not
+  Allowed`; body over the limit → 413 `4130000 Request Entity Too Large`; any internal error
+  → 500 `5000000 General Error`.
+- Order expiry: `order.timeout` default 1440 minutes; REQUEST_INITIATED, PENDING and the
+  3DS stages expire by the clock into EXPIRED.
+- Lifecycle events through `/_sim`: see rules.EVENTS_DOC (start, pay, expire, fail,
+  mark_failed, 3DS/authorize/capture for `cc` only, void, partial_refund, refund).
+- Seeded ids (scenarios/default.yaml) read FP-<SOURCE OF FUNDS>-<STATUS>; finpaycode is
+  spelled PAYCODE there so FP-PAYCODE-REQUEST_INITIATED fits the 30-character limit.
+- Void, Refund, initiate and callbacks are not simulated as endpoints yet (`void` and
+  `refund` exist as /_sim events); signature.py holds the callback signer for later.
+"""
+
+from ..base import Provider
+from . import render, rules
+from .seed import prepare_order
+from .views import blueprint
+
+PROVIDER = Provider(
+    name="finpay",
+    title="Finpay PG REST API",
+    lifecycle=rules.LIFECYCLE,
+    initial_status=rules.INITIAL_STATUS,
+    blueprint=blueprint,
+    path_prefixes=("/pg/",),
+    error_response=render.http_error,
+    credential_keys=("merchant_id", "merchant_key"),
+    channels=rules.SOURCES_OF_FUNDS,
+    default_currency="IDR",
+    default_expires_in=rules.DEFAULT_TIMEOUT,
+    prepare_order=prepare_order,
+    events_doc=rules.EVENTS_DOC,
+)

@@ -1,0 +1,66 @@
+"""Finpay PG's real paths: GET /pg/payment/card/cancel/{orderId} (optional JSON body) and
+GET /pg/payment/card/check/{orderId}.
+
+Flow per call: Basic auth → the path's orderId must be Alpha Dash (1–30) → (cancel) the
+optional body must parse → look the order up among the authenticated merchant's orders →
+(cancel) the body must agree with it → move it through the engine → Finpay's envelope.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from ...merchants import Merchant
+from ...orders import Refusal
+from ...wire import annotate, sandbox
+from . import payload, render
+from .auth import authenticate
+from .payload import PayloadError
+
+blueprint = Blueprint("finpay", __name__)
+
+
+@blueprint.get("/pg/payment/card/cancel/<order_id>")
+def cancel(order_id: str):
+    merchant = _caller("cancel", order_id)
+    if not isinstance(merchant, Merchant):
+        return merchant
+    try:
+        reference = payload.order_reference()
+        order = sandbox().book.get("finpay", merchant.id, order_id)
+        if order is None:
+            return render.reply(render.TRANSACTION_NOT_FOUND)
+        payload.check_against(reference, order)
+    except PayloadError as exc:
+        annotate(body=exc.detail)
+        return render.reply(exc.answer, exc.detail)
+    result = sandbox().book.apply(order, "cancel", source="api", merchant=merchant)
+    if isinstance(result, Refusal):
+        annotate(refusal=result.message)
+        return render.refusal(result)
+    return render.reply(render.CANCELLED)
+
+
+@blueprint.get("/pg/payment/card/check/<order_id>")
+def check(order_id: str):
+    merchant = _caller("check", order_id)
+    if not isinstance(merchant, Merchant):
+        return merchant
+    order = sandbox().book.get("finpay", merchant.id, order_id)   # a body, if any, is ignored
+    if order is None:
+        return render.reply(render.TRANSACTION_NOT_FOUND)
+    return render.reply(render.SUCCESS, data=render.check_data(order))
+
+
+def _caller(endpoint: str, order_id: str) -> Merchant | Response:
+    """The authenticated merchant, or the answer that refuses the call."""
+    annotate(endpoint=endpoint, order_id=order_id)
+    merchant = authenticate(request.headers.get("Authorization"))
+    if merchant is None:
+        return render.reply(render.UNAUTHORIZED)
+    annotate(merchant=merchant.id)
+    if not payload.valid_order_id(order_id):
+        detail = "orderId must be 1-30 letters, digits, '-' or '_'"
+        annotate(lookup=f"{order_id[:60]!r}: {detail}")
+        return render.reply(render.INVALID_FIELD_FORMAT, detail)
+    return merchant
