@@ -2,9 +2,11 @@
 
 from .base import Provider
 from .midtrans import PROVIDER as MIDTRANS
+from .pivot import PROVIDER as PIVOT
 
 PROVIDERS: dict[str, Provider] = {p.name: p for p in (
     MIDTRANS,
+    PIVOT,
 )}
 
 __all__ = ["PROVIDERS", "Provider"]
