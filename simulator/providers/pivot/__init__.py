@@ -3,7 +3,9 @@
 Spec: ../shared/providers/pivot.md. Paths: `POST /v1/access-token`,
 `POST /v2/payments/{id}/cancel`, `GET /v2/payments/{id}` (Midtrans owns `/v2/{id}/cancel`
 and `/v2/{id}/status`; the paths cannot collide, and errors under `/v2/payments` and
-`/v1/access-token` are Pivot's because the longest path prefix wins).
+`/v1/access-token` are Pivot's because the longest path prefix wins). One corner:
+`POST /v2/payments/cancel` (no session id) is Midtrans' `/v2/{id}/cancel` with id
+"payments", and gets Midtrans' answer.
 
 Choices where the fact sheet says "simulator's choice" (or leaves a gap):
 

@@ -33,10 +33,6 @@ def cancel(client, mount, session_id, bearer, body=None):
                        json=body if body is not None else {"cancellationReason": "REQUESTED_BY_CUSTOMER"})
 
 
-def session_id(client, order_id: str) -> str:
-    return sim_order(client, order_id)["transaction_id"]
-
-
 # -- the cancellability table -------------------------------------------------------------
 
 CANCELLABLE = ["PV-NONE-REQUIRE_PAYMENT_METHOD", "PV-VA-BCA-REQUIRE_CONFIRMATION",
