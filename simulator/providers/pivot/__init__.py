@@ -1,0 +1,83 @@
+"""Pivot Payment Session API v2 — access token, cancel and status of payment sessions.
+
+Spec: ../shared/providers/pivot.md. Paths: `POST /v1/access-token`,
+`POST /v2/payments/{id}/cancel`, `GET /v2/payments/{id}` (Midtrans owns `/v2/{id}/cancel`
+and `/v2/{id}/status`; the paths cannot collide, and errors under `/v2/payments` and
+`/v1/access-token` are Pivot's because the longest path prefix wins). One corner:
+`POST /v2/payments/cancel` (no session id) is Midtrans' `/v2/{id}/cancel` with id
+"payments", and gets Midtrans' answer.
+
+Choices where the fact sheet says "simulator's choice" (or leaves a gap):
+
+- Access token: HS256 JWT signed with the simulator key `pivot-sim-jwt-secret-0001`;
+  claims `iss` backend-portal, `sub` = `clientId` = `merchantId` = the merchant's
+  `merchant_id` credential, `exp` = now + 900 s on the simulator clock (whole seconds,
+  truncated); `expiresIn` "900". A token is expired when simulator now ≥ `exp`.
+- `/v1/access-token`: credentials are checked before the body. Missing or wrong
+  `X-MERCHANT-ID` / `X-MERCHANT-SECRET` → 401 `credentials_invalid`, the same envelope as a
+  bad token (details "Request new access token"). Body not JSON / empty / wrong type → 400
+  `api_validation_error` "invalid request payload"; `grantType` missing or not
+  `client_credentials` → 400 with Go-validator texts on `AccessTokenRequest.GrantType`
+  ('required' / 'oneof' tag). Content-Type is not checked (Go's binder does not).
+- Any token problem (no header, not `Bearer`, malformed, `alg` other than HS256 — `none`
+  included —, bad signature, expired, unknown `merchantId`) → the same 401; the journal
+  note `token.refused` says which, with `exp` vs simulator `now` when expired.
+- `{id}` is the session id (`transaction_id`, a UUID, case-insensitive) only, as the
+  sheet says. A clientReferenceId or any non-UUID → 422 `payment not found` (the journal
+  names the session id when the value is one of the merchant's clientReferenceIds).
+- Session of another merchant → 422 `merchant id is not match` (the backend's answer),
+  not "not found".
+- Unknown session → 422 `api_validation_error` `payment not found` (the backend), not the
+  docs' 404 `resource_missing`.
+- Cancel evaluates the clock first: an overdue non-final session reads EXPIRED, so its
+  cancel gets 422 `Payment session in EXPIRED status cannot be cancelled`.
+- `source`: optional, default MERCHANT; `CUSTOMER` (what Pivot's hosted page sends) may
+  also cancel REQUIRE_ACTION, but only for a REDIRECT-mode session; an API-mode session
+  gets the REQUIRE_ACTION 400. Empty string = absent.
+- Check order on cancel: token (401) → body (400) → session lookup (422) → status (400/422).
+- On cancel: `cancelledAt` = `updatedAt` = `expiryAt` = the cancel instant;
+  `cancellationReason` = the request's. No `PAYMENT.CANCELLED` callback for API cancels.
+- Expiry: default 15 min after creation, clock-driven; every non-final status (ACTIVE and
+  PROCESSING included) expires. Seeded sessions in default.yaml carry `expires_in: 24h`.
+- Lifecycle events via /_sim: set_payment_method, confirm, activate (MULTIPLE → ACTIVE),
+  process, pay, fail (charge failed: back to REQUIRE_PAYMENT_METHOD, the charge reads
+  FAILED), close (ACTIVE → INACTIVE), expire, customer_cancel. Events do not pick a
+  payment method: a session created without one keeps `paymentMethod: null`.
+- Payment-session object: `paymentMethod` details (`virtualAccount`, `qr`, `card`,
+  `ewallet` sub-objects), the charge object in `chargeDetails` (one charge once the session
+  reached REQUIRE_ACTION/PROCESSING/PAID, SINGLE sessions only; status by session status,
+  FAILED after cancel or fail), `paymentUrl` (REDIRECT mode; a JWT of `uuid`, `iss`, `exp`
+  on `pay-stg.pivot-payment.com`), `metadata` `{}` when not given. Seeded
+  clientReferenceIds use dashes for readability (the simulator does not validate them).
+- Errors: `traceId` 32 hex chars from the scenario seed; `details[0].field` is always "".
+  Unknown path → 404 `not_found`; wrong method → 405 `method_not_allowed` ("The requested
+  method is not allowed for this URL"); body over the limit → 413 `api_validation_error`;
+  500 `internal_error` (source SYSTEM); 502/503/504 `bad_gateway` / `service_unavailable`
+  / `gateway_timeout` (type GATEWAY_ERROR, source DOWNSTREAM).
+- Not simulated: IP whitelist, rate limiting, merchant status (403), `X-SubMerchant-Id`
+  (ignored), list by clientReferenceId, create/confirm/capture, callbacks (the optional
+  `callback_api_key` credential is accepted for later use).
+"""
+
+from ..base import Provider
+from . import render, rules
+from .seed import prepare_order
+from .views import blueprint
+
+PROVIDER = Provider(
+    name="pivot",
+    title="Pivot Payment Session API v2",
+    lifecycle=rules.LIFECYCLE,
+    initial_status=rules.REQUIRE_PAYMENT_METHOD,
+    blueprint=blueprint,
+    path_prefixes=("/v2/payments", "/v1/access-token"),
+    error_response=render.http_error,
+    credential_keys=("merchant_id", "merchant_secret"),
+    channels=rules.PAYMENT_METHOD_TYPES,
+    default_currency="IDR",
+    default_expires_in=rules.DEFAULT_EXPIRY,
+    order_fields=("mode", "payment_type", "metadata"),
+    prepare_order=prepare_order,
+    secret_headers=frozenset({"x-merchant-secret"}),
+    events_doc=rules.EVENTS_DOC,
+)
