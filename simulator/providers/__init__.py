@@ -1,14 +1,16 @@
 """The provider registry: name → Provider. A new provider is one folder and one line here."""
 
-from .base import Provider
-from .finpay import PROVIDER as FINPAY
-from .midtrans import PROVIDER as MIDTRANS
-from .pivot import PROVIDER as PIVOT
+from importlib import import_module
 
-PROVIDERS: dict[str, Provider] = {p.name: p for p in (
-    MIDTRANS,
-    FINPAY,
-    PIVOT,
-)}
+from .base import Provider
+
+# Each name is a package beside this file that exposes `PROVIDER`.
+_NAMES = (
+    "midtrans",
+    "finpay",
+    "pivot",
+)
+
+PROVIDERS: dict[str, Provider] = {name: import_module(f".{name}", __name__).PROVIDER for name in _NAMES}
 
 __all__ = ["PROVIDERS", "Provider"]
