@@ -102,7 +102,7 @@ def _candidates(attempt: Attempt, secret: str, own_client_id: str,
     base = attempt.expected
     for component, why, components in _one_component_off(attempt):
         yield component, why, components.string_to_sign(), secret
-    for why, text in _layout_mistakes(base):
+    for text, why in _layout_mistakes(base):
         yield "format", why, text, secret
     for client_id, other_secret in others:
         yield ("Client-Id", f"signed with the credentials of Client-Id {client_id}, but the "
