@@ -20,9 +20,9 @@ control_api = Blueprint("sim", __name__)
 
 
 class ControlError(Exception):
-    def __init__(self, message: str, status: int = 400, **fields):
+    def __init__(self, message: str, http_status: int = 400, **fields):
         super().__init__(message)
-        self.status, self.fields = status, fields
+        self.status, self.fields = http_status, fields
 
 
 @control_api.errorhandler(ControlError)
