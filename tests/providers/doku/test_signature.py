@@ -62,8 +62,6 @@ def test_independent_signer_reproduces_the_worked_example():
 def test_worked_example_over_http(client):
     """The sheet's own request, replayed at its own timestamp, cancels the sheet's order."""
     client.post("/_sim/clock", json={"set": "2026-05-13T02:14:00Z", "frozen": True})
-    client.post("/_sim/orders", json={"provider": "doku", "merchant": CLIENT_ID,
-                                      "order_id": "INV-X", "amount": 1000})  # clock moved: no expiry surprise
     response = client.post(CANCEL, data=EXAMPLE_BODY, headers={
         "Client-Id": "MCH-0001-10791114622547", "Request-Id": "5b0f3c7e-3d0a-4d55-9a51-6a8f1e2c9b01",
         "Request-Timestamp": "2026-05-13T02:14:00Z",
@@ -101,6 +99,19 @@ def test_lower_case_header_names_are_accepted_over_a_real_socket(live_url, clien
                "content-type": "application/json"}
     response = requests.post(live_url + CANCEL, data=body, headers=headers, timeout=10)
     assert response.status_code == 200, response.text
+
+
+def test_percent_encoded_status_path_over_a_real_socket(live_url, client):
+    import requests
+    client.post("/_sim/orders", json={"provider": "doku", "merchant": CLIENT_ID, "order_id": "INV 7",
+                                      "amount": 5000, "status": "PENDING"})
+    targets = ("/orders/v1/status/INV%207", "/doku/orders/v1/status/INV%207", "/orders/v1/status/INV 7")
+    for number, target in enumerate(targets):
+        request_id = f"encoded-{number}"
+        headers = {"Client-Id": CLIENT_ID, "Request-Id": request_id, "Request-Timestamp": NOW,
+                   "Signature": sign(SECRET, string_to_sign(CLIENT_ID, request_id, NOW, target, None))}
+        response = requests.get(live_url + "/doku/orders/v1/status/INV%207", headers=headers, timeout=10)
+        assert response.status_code == 200, (target, response.text)
 
 
 def test_get_is_signed_without_digest(client):
