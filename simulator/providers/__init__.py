@@ -7,6 +7,7 @@ from .base import Provider
 # Each name is a package beside this file that exposes `PROVIDER`.
 _NAMES = (
     "midtrans",
+    "doku",
     "finpay",
     "pivot",
 )
