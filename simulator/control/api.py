@@ -20,14 +20,14 @@ control_api = Blueprint("sim", __name__)
 
 
 class ControlError(Exception):
-    def __init__(self, message: str, status: int = 400, **fields):
+    def __init__(self, message: str, http_status: int = 400, **fields):
         super().__init__(message)
-        self.status, self.fields = status, fields
+        self.http_status, self.fields = http_status, fields
 
 
 @control_api.errorhandler(ControlError)
 def _control_error(exc: ControlError):
-    return json_response({"error": str(exc), **exc.fields}, exc.status)
+    return json_response({"error": str(exc), **exc.fields}, exc.http_status)
 
 
 @control_api.errorhandler(BodyError)
