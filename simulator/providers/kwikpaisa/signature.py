@@ -26,8 +26,13 @@ def message(payload: str | bytes, timestamp: str) -> bytes:
     return body + timestamp.encode("ascii")
 
 
+def hmac_state(data: bytes, secret_key: str) -> "hmac.HMAC":
+    """An HMAC-SHA256 that has consumed `data`; `.copy()` it to sign data + more."""
+    return hmac.new(secret_key.encode("utf-8"), data, hashlib.sha256)
+
+
 def digest(signed: bytes, secret_key: str) -> bytes:
-    return hmac.new(secret_key.encode("utf-8"), signed, hashlib.sha256).digest()
+    return hmac_state(signed, secret_key).digest()
 
 
 def sign(payload: str | bytes, timestamp: str, secret_key: str) -> str:

@@ -4,6 +4,7 @@ simulator clock, and the journal's explanation of every mismatch."""
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -164,13 +165,15 @@ def test_payload_without_timestamp_is_named(kp):
     assert "without appending X-TIMESTAMP" in kp.last_notes()["signature"]["likely_mistake"]
 
 
-@pytest.mark.parametrize("transform, words", [(str.upper, "uppercase hex or base64")])
-def test_uppercase_digest_is_refused_and_named(kp, transform, words):
+@pytest.mark.parametrize("transform", [
+    str.upper, lambda hex_digest: base64.b64encode(bytes.fromhex(hex_digest)).decode()])
+def test_uppercase_or_base64_digest_is_refused_and_named(kp, transform):
     signature = transform(hmac_hex(canonical({"order_id": UNPAID}), SHEET_TIMESTAMP))
     response = kp.status(UNPAID, signature=signature)
     assert_error(response, 401, "Invalid signature.")
     note = kp.last_notes()["signature"]
-    assert note["component"] == "encoding" and words in note["likely_mistake"]
+    assert note["component"] == "encoding" and "uppercase hex or base64" in note["likely_mistake"]
+    assert "expected 64 lowercase hex characters" in note["signature_format"]
 
 
 # -- missing headers and check order --------------------------------------------------------
