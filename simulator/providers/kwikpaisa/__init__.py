@@ -8,7 +8,7 @@ Authentication (auth.py, explain.py, features.py)
   authentication headers: X-SIGNATURE.` (names the missing ones), `Invalid API key.`,
   `Invalid X-TIMESTAMP: expected UNIX time in whole seconds (e.g. 1778659835), got '…'.`,
   `Invalid X-TIMESTAMP: 1778659835000 looks like milliseconds; send UNIX time in seconds.`
-  (13 digits or more), `Request timestamp expired.` (too old), `Request timestamp is too far
+  (exactly 13 digits; longer numbers are just invalid), `Request timestamp expired.` (too old), `Request timestamp is too far
   in the future.`, and the documented `Invalid signature.`
 - X-TIMESTAMP must be ASCII digits only (no sign, no decimals, no spaces) and within
   ±`timestamp_window_seconds` (merchant feature, default 300) of the simulator clock, floored

@@ -33,7 +33,7 @@ TIMESTAMP_EXPIRED = "Request timestamp expired."
 TIMESTAMP_IN_FUTURE = "Request timestamp is too far in the future."
 
 _SECONDS = re.compile(r"[0-9]+")
-MILLISECOND_DIGITS = 13      # 1778659835000 and up: a JavaScript Date.now()
+MILLISECOND_DIGITS = 13      # 1778659835000: a JavaScript Date.now(), until the year 2286
 
 
 class AuthFailure(Exception):
@@ -65,11 +65,11 @@ def identify(headers: Mapping[str, str]) -> Caller:
 
 
 def _check_timestamp(text: str, merchant: Merchant) -> None:
-    if not _SECONDS.fullmatch(text):
+    if not _SECONDS.fullmatch(text) or len(text) > MILLISECOND_DIGITS:
         annotate(auth=f"X-TIMESTAMP {text[:40]!r} is not a whole number of seconds")
         raise AuthFailure(f"Invalid X-TIMESTAMP: expected UNIX time in whole seconds "
                           f"(e.g. 1778659835), got {text[:40]!r}.")
-    if len(text) >= MILLISECOND_DIGITS:
+    if len(text) == MILLISECOND_DIGITS:
         annotate(auth=f"X-TIMESTAMP {text[:40]} has {len(text)} digits: milliseconds")
         raise AuthFailure(f"Invalid X-TIMESTAMP: {text[:40]} looks like milliseconds; "
                           "send UNIX time in seconds.")
