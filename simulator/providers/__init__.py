@@ -9,6 +9,7 @@ _NAMES = (
     "midtrans",
     "doku",
     "finpay",
+    "kwikpaisa",
     "pivot",
 )
 
