@@ -3,6 +3,9 @@ client, its sandbox, and a live server on 127.0.0.1 for socket-level tests."""
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
 from simulator.app import create_app
@@ -13,9 +16,13 @@ from simulator.settings import Settings
 from .live import serve
 
 
+# The default scenario runs on wall time; tests pin it so times in bodies are exact.
+TEST_CLOCK_START = datetime(2026, 1, 15, 10, 0, tzinfo=timezone(timedelta(hours=7)))
+
+
 @pytest.fixture(scope="session")
 def default_scenario():
-    return load("default", PROVIDERS)
+    return dataclasses.replace(load("default", PROVIDERS), clock_start=TEST_CLOCK_START)
 
 
 @pytest.fixture
