@@ -3,6 +3,8 @@ and notes for the journal entry of the current request."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from typing import Any
 
@@ -51,3 +53,26 @@ def annotate(**notes: Any) -> None:
     """Attach notes (endpoint, order_id, signature explanation, fault…) to this request's
     journal entry."""
     g.setdefault("journal_notes", {}).update(notes)
+
+
+class BasicAuthError(ValueError):
+    """The Authorization header is not usable Basic credentials; the message says why."""
+
+
+def basic_credentials(header: str | None, expected: str) -> tuple[str, str]:
+    """(user, password) from `Authorization: Basic …`, or BasicAuthError naming the problem.
+
+    `expected` describes the pair for the message, e.g. 'merchant_id:merchant_key'."""
+    if not header:
+        raise BasicAuthError("no Authorization header")
+    scheme, _, encoded = header.strip().partition(" ")
+    if scheme.lower() != "basic" or not encoded.strip():
+        raise BasicAuthError(f"Authorization scheme {scheme!r} is not Basic")
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise BasicAuthError(f"Authorization Basic value is not base64 of '{expected}'") from None
+    user, colon, password = decoded.partition(":")
+    if not colon:
+        raise BasicAuthError(f"Authorization Basic value has no ':' (expected '{expected}')")
+    return user, password

@@ -8,27 +8,16 @@ in the journal.
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from ...merchants import Merchant
-from ...wire import annotate, sandbox
+from ...wire import BasicAuthError, annotate, basic_credentials, sandbox
 
 
 def authenticate(header: str | None) -> Merchant | None:
-    if not header:
-        annotate(auth="no Authorization header")
-        return None
-    scheme, _, encoded = header.partition(" ")
-    if scheme.lower() != "basic" or not encoded:
-        annotate(auth=f"Authorization scheme {scheme!r} is not Basic")
-        return None
     try:
-        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        annotate(auth="Authorization Basic value is not base64 of 'server_key:'")
+        server_key, _ = basic_credentials(header, "server_key:")
+    except BasicAuthError as exc:
+        annotate(auth=str(exc))
         return None
-    server_key = decoded.split(":", 1)[0]
     merchant = sandbox().merchants.by_credential("midtrans", "server_key", server_key)
     if merchant is None:
         annotate(auth=f"no merchant has that server key; it is {_shape(server_key)}")
