@@ -1,5 +1,5 @@
 """The sandbox: everything one running simulator holds — store, clock, journal, merchants,
-the order book, the loaded scenario and its seeded randomness — and the two operations
+the order book, the injected faults, the loaded scenario and its seeded randomness — and the two operations
 that rebuild it: `load(scenario)` and `reset()`.
 
 Providers keep per-run state (idempotency caches) in `replay_cache(name)`, which a reset
@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Callable, Mapping
 
 from .clock import Clock
+from .faults import FaultBook
 from .ids import Randomness
 from .journal import Journal
 from .merchants import MerchantDirectory
@@ -36,6 +37,7 @@ class Sandbox:
         self.scenario: Scenario | None = None
         self.merchants = MerchantDirectory()
         self.rand = Randomness(0)
+        self.faults = FaultBook()
         self._replays: dict[str, ReplayCache] = {}
         self._listeners: list[ChangeListener] = []
 
@@ -47,6 +49,7 @@ class Sandbox:
         self.merchants = scenario.merchants
         self.rand = Randomness(scenario.seed)
         self.clock.configure(scenario.clock_start, scenario.clock_frozen)
+        self.faults.load(scenario.faults, scenario.seed)
         self.journal.clear()
         for cache in self._replays.values():
             cache.clear()
@@ -55,7 +58,7 @@ class Sandbox:
             self.store.insert_many(build_orders(scenario, self.providers, self.clock.now(), self.rand))
 
     def reset(self) -> None:
-        """Back to the loaded scenario's initial state: orders, clock, journal, caches."""
+        """Back to the loaded scenario's initial state: orders, clock, faults, journal, caches."""
         self.load(self.scenario)
 
     # -- per-run provider state ----------------------------------------------------------

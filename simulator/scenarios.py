@@ -19,6 +19,7 @@ from typing import Any, Mapping
 import yaml
 
 from .clock import parse_duration, parse_instant
+from .faults import Fault, parse_faults
 from .ids import Randomness
 from .merchants import Merchant, MerchantDirectory
 from .orders import Order, Transition
@@ -44,7 +45,7 @@ class Scenario:
     clock_frozen: bool
     merchants: MerchantDirectory
     orders: tuple[Mapping[str, Any], ...]
-    faults: tuple[Mapping[str, Any], ...]
+    faults: tuple[Fault, ...]
     source: str
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
@@ -119,10 +120,7 @@ def from_mapping(data: Any, source: str, providers: Mapping[str, Any]) -> Scenar
     clock_start, clock_frozen = _clock(data.get("clock"), problems)
     merchants = _merchants(data.get("merchants"), providers, problems)
     orders = _orders(data.get("orders"), providers, merchants, problems)
-    faults = data.get("faults") or []
-    if not isinstance(faults, list) or not all(isinstance(f, dict) for f in faults):
-        problems.add("faults", "expected a list of mappings")
-        faults = []
+    faults = parse_faults(data.get("faults"), providers, problems)
     problems.raise_if_any()
     return Scenario(name=name, description=description, seed=seed, clock_start=clock_start,
                     clock_frozen=clock_frozen, merchants=merchants, orders=tuple(orders),

@@ -22,6 +22,7 @@ class Settings:
     journal_body_cap: int = 16 * 1024  # bytes of each body kept in the journal
     max_body_bytes: int = ONE_MIB      # larger request bodies get the provider's 413/400
     threads: int = 16                  # waitress worker threads
+    fault_hang_cap: int = 60           # seconds an injected `hang` may hold a connection
 
     @classmethod
     def from_env(cls, environ=os.environ, **overrides) -> "Settings":

@@ -1,0 +1,304 @@
+"""Failure injection, the model: what a fault is, how its mapping is validated, and the
+book of active faults with their counters and seeded draws. No Flask, no sockets.
+
+A fault is the same mapping in a scenario's `faults:` list and in `POST /_sim/faults`:
+
+    {provider: midtrans, endpoint: cancel, order_id: ORDER-9, action: status, status: 503, times: 2}
+
+- match keys (all optional; none → every provider call): provider, endpoint, merchant,
+  order_id, method. endpoint/order_id/merchant are what the provider's views annotate.
+- action: delay | status | reset | hang | malformed | empty | content_type | apply_then_fail,
+  with its parameter under the key of the same name (`delay: 1500ms` or `[200ms, 2s]`,
+  `status: 503`, `hang: 30s`, `content_type: text/html`) and `then: reset | 5xx` for
+  apply_then_fail. Any action may also carry a `delay`, waited before it.
+- controls: `times` (fire at most N times), `after` (skip the first N matches),
+  `probability` (0..1), drawn from a RNG seeded with the scenario seed and the fault's id,
+  so the same scenario replays the same hit pattern. `load()` resets every counter.
+
+`FaultBook.decide` is the only locked section: a few counter updates and at most two
+draws. Waiting (delay, hang) is left to the caller, outside any lock.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from .clock import parse_duration
+
+MATCH_KEYS = ("provider", "endpoint", "merchant", "order_id", "method")
+ACTIONS = ("delay", "status", "reset", "hang", "malformed", "empty", "content_type",
+           "apply_then_fail")
+CONTROL_KEYS = ("id", "action", "times", "after", "probability", "delay", "status", "hang",
+                "content_type", "then")
+HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+DEFAULT_CONTENT_TYPE = "text/html; charset=utf-8"
+RESET = "reset"
+
+
+@dataclass(frozen=True)
+class Fault:
+    id: str
+    action: str
+    match: Mapping[str, str]                      # match key → value (method upper-case)
+    delay: tuple[float, float] | None = None      # seconds, (low, high); low == high: fixed
+    status: int | None = None                     # action status
+    hang: float | None = None                     # seconds; None: the server's cap
+    content_type: str = DEFAULT_CONTENT_TYPE
+    then: int | str = RESET                       # apply_then_fail: "reset" or an HTTP status
+    times: int | None = None
+    after: int = 0
+    probability: float = 1.0
+    spec: Mapping[str, Any] = field(default_factory=dict, compare=False)  # as written
+
+    def matches(self, context: Mapping[str, Any]) -> bool:
+        return all(context.get(key) == value for key, value in self.match.items())
+
+
+# ---------------------------------------------------------------------------------------
+# Validation (problems: anything with .add(path, message), e.g. scenarios.Problems)
+
+def parse_faults(items: Any, providers: Iterable[str], problems, where: str = "faults") -> list[Fault]:
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        problems.add(where, "expected a list of faults")
+        return []
+    faults, ids = [], set()
+    for i, item in enumerate(items):
+        fault = parse_fault(item, providers, problems, f"{where}[{i}]", default_id=f"fault-{i + 1}")
+        if fault is None:
+            continue
+        if fault.id in ids:
+            problems.add(f"{where}[{i}].id", f"{fault.id!r} is already the id of another fault")
+            continue
+        ids.add(fault.id)
+        faults.append(fault)
+    return faults
+
+
+def parse_fault(item: Any, providers: Iterable[str], problems, where: str,
+                default_id: str) -> Fault | None:
+    """One fault mapping → Fault, or None after adding problems named `where.key`."""
+    if not isinstance(item, dict):
+        problems.add(where, "expected a mapping like {provider: midtrans, action: status, status: 503}")
+        return None
+    prefix = f"{where}." if where else ""
+    count = len(problems.items)
+    for key in item:
+        if key not in MATCH_KEYS and key not in CONTROL_KEYS:
+            problems.add(f"{prefix}{key}", "unknown key; expected one of "
+                         f"{', '.join(MATCH_KEYS + CONTROL_KEYS)}")
+
+    action = item.get("action")
+    if action not in ACTIONS:
+        what = "required" if action is None else f"{action!r} is not an action"
+        problems.add(f"{prefix}action", f"{what}; expected one of {', '.join(ACTIONS)}")
+    match = _match(item, sorted(providers), prefix, problems)
+    fault_id = item.get("id", default_id)
+    if not isinstance(fault_id, str) or not fault_id:
+        problems.add(f"{prefix}id", f"{fault_id!r} is not an id; expected a non-empty string")
+
+    delay = _delay(item["delay"], f"{prefix}delay", problems) if "delay" in item else None
+    if action == "delay" and "delay" not in item:
+        problems.add(f"{prefix}delay", "required for action delay; expected e.g. 1500ms or [200ms, 2s]")
+    status = item.get("status")
+    if action == "status" or "status" in item:
+        status = _http_error(status, f"{prefix}status", problems, required=action == "status")
+    hang = _seconds(item["hang"], f"{prefix}hang", problems) if "hang" in item else None
+    content_type = item.get("content_type", DEFAULT_CONTENT_TYPE)
+    if not isinstance(content_type, str) or "/" not in content_type:
+        problems.add(f"{prefix}content_type", f"{content_type!r} is not a content type; "
+                     "expected e.g. text/html")
+    then = item.get("then", RESET)
+    if then != RESET:
+        then = _http_error(then, f"{prefix}then", problems, required=True,
+                           expected="'reset' or an HTTP status 500..599", low=500)
+    times = _count(item.get("times"), f"{prefix}times", problems, minimum=1)
+    after = _count(item.get("after", 0), f"{prefix}after", problems, minimum=0)
+    probability = item.get("probability", 1.0)
+    if isinstance(probability, bool) or not isinstance(probability, (int, float)) \
+            or not 0 <= probability <= 1:
+        problems.add(f"{prefix}probability", f"{probability!r} is not a probability; expected 0..1")
+    if len(problems.items) != count:
+        return None
+    return Fault(id=fault_id, action=action, match=match, delay=delay, status=status, hang=hang,
+                 content_type=content_type, then=then, times=times, after=after,
+                 probability=float(probability), spec=dict(item))
+
+
+def _match(item: Mapping, providers: list[str], prefix: str, problems) -> dict[str, str]:
+    match = {}
+    for key in MATCH_KEYS:
+        if key not in item:
+            continue
+        value = item[key]
+        if isinstance(value, bool) or not isinstance(value, (str, int)) or str(value) == "":
+            problems.add(f"{prefix}{key}", f"{value!r} is not a {key}; expected a string")
+            continue
+        value = str(value)
+        if key == "provider" and value not in providers:
+            problems.add(f"{prefix}provider", f"{value!r} is not a provider; expected one of "
+                         f"{', '.join(providers)}")
+        if key == "method":
+            value = value.upper()
+            if value not in HTTP_METHODS:
+                problems.add(f"{prefix}method", f"{item[key]!r} is not an HTTP method; "
+                             f"expected one of {', '.join(HTTP_METHODS)}")
+        match[key] = value
+    return match
+
+
+def _seconds(value: Any, where: str, problems) -> float | None:
+    try:
+        seconds = parse_duration(value).total_seconds()
+    except ValueError as exc:
+        problems.add(where, str(exc))
+        return None
+    if seconds < 0:
+        problems.add(where, f"{value!r} is negative; expected a duration like 1500ms")
+        return None
+    return seconds
+
+
+def _delay(value: Any, where: str, problems) -> tuple[float, float] | None:
+    if isinstance(value, list):
+        if len(value) != 2:
+            problems.add(where, f"{value!r} is not a range; expected [low, high] like [200ms, 2s]")
+            return None
+        low, high = (_seconds(v, f"{where}[{i}]", problems) for i, v in enumerate(value))
+        if low is None or high is None:
+            return None
+        if low > high:
+            problems.add(where, f"{value!r} is not a range: low is above high")
+            return None
+        return low, high
+    seconds = _seconds(value, where, problems)
+    return None if seconds is None else (seconds, seconds)
+
+
+def _http_error(value: Any, where: str, problems, required: bool,
+                expected: str = "an HTTP error status 400..599", low: int = 400) -> int | None:
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= 599:
+        what = "required" if value is None else f"{value!r} is not valid"
+        problems.add(where, f"{what}; expected {expected}")
+        return None
+    return value
+
+
+def _count(value: Any, where: str, problems, minimum: int) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        problems.add(where, f"{value!r} is not a count; expected an integer >= {minimum}")
+        return None
+    return value
+
+
+# ---------------------------------------------------------------------------------------
+# The book of active faults
+
+@dataclass
+class _Counters:
+    rng: random.Random
+    matched: int = 0
+    fired: int = 0
+
+
+@dataclass(frozen=True)
+class Firing:
+    """A fault that fired on one request, with its drawn delay (seconds)."""
+    fault: Fault
+    delay: float
+
+    def note(self) -> dict[str, Any]:
+        note = {"id": self.fault.id, "action": self.fault.action}
+        if self.delay:
+            note["delay_ms"] = round(self.delay * 1000)
+        return note
+
+
+class FaultBook:
+    """The active faults, in order, with per-fault counters and RNGs. `faults` is replaced,
+    never mutated, so `bool(book)` — the hot path's "any faults?" — needs no lock."""
+
+    def __init__(self):
+        self.faults: tuple[Fault, ...] = ()
+        self._counters: dict[str, _Counters] = {}
+        self._seed: int | str = 0
+        self._lock = threading.Lock()
+
+    def __bool__(self) -> bool:
+        return bool(self.faults)
+
+    def load(self, faults: Iterable[Fault], seed: int | str) -> None:
+        """Replace every fault (a scenario load or reset): counters and draws start over."""
+        with self._lock:
+            self._seed = seed
+            self._counters = {}
+            self.faults = ()
+            for fault in faults:
+                self._add(fault)
+
+    def add(self, fault: Fault) -> Fault:
+        with self._lock:
+            return self._add(fault)
+
+    def next_id(self) -> str:
+        """The first free `fault-N` (scenario faults without an id are fault-1, fault-2…)."""
+        taken = {f.id for f in self.faults}
+        number = len(taken) + 1
+        while f"fault-{number}" in taken:
+            number += 1
+        return f"fault-{number}"
+
+    def _add(self, fault: Fault) -> Fault:
+        if fault.id in self._counters:
+            raise KeyError(fault.id)
+        self._counters[fault.id] = _Counters(random.Random(f"{self._seed}/fault/{fault.id}"))
+        self.faults = (*self.faults, fault)
+        return fault
+
+    def remove(self, fault_id: str) -> bool:
+        with self._lock:
+            if fault_id not in self._counters:
+                return False
+            del self._counters[fault_id]
+            self.faults = tuple(f for f in self.faults if f.id != fault_id)
+            return True
+
+    def clear(self) -> int:
+        with self._lock:
+            count = len(self.faults)
+            self.faults, self._counters = (), {}
+            return count
+
+    def decide(self, fault: Fault) -> Firing | None:
+        """`fault` matched a request: count the match, apply after/times/probability, and
+        draw its delay. None when it does not fire (or was removed meanwhile)."""
+        with self._lock:
+            counters = self._counters.get(fault.id)
+            if counters is None:
+                return None
+            counters.matched += 1
+            if counters.matched <= fault.after:
+                return None
+            if fault.times is not None and counters.fired >= fault.times:
+                return None
+            if fault.probability < 1 and counters.rng.random() >= fault.probability:
+                return None
+            counters.fired += 1
+            delay = counters.rng.uniform(*fault.delay) if fault.delay else 0.0
+        return Firing(fault, delay)
+
+    def listing(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [{**fault.spec, "id": fault.id, "matched": self._counters[fault.id].matched,
+                     "fired": self._counters[fault.id].fired} for fault in self.faults]
+
+    def describe(self, fault_id: str) -> dict[str, Any] | None:
+        return next((f for f in self.listing() if f["id"] == fault_id), None)
