@@ -40,8 +40,8 @@ def _serve(endpoint: str) -> Response:
     except payload.PayloadError as exc:
         annotate(payload=str(exc))
         return render.error(400, str(exc))
-    annotate(order_id=str(sent_id))
     merchant = caller.merchant
+    annotate(merchant=merchant.id, order_id=str(sent_id))
     found = _lookup(str(sent_id), merchant)
     if isinstance(found, Response):
         return found
