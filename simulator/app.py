@@ -3,7 +3,8 @@
 
 Each provider's blueprint is mounted twice — at the root (its real paths) and under
 `/<provider>` — so a client's base URL can be either `http://127.0.0.1:8080` or
-`http://127.0.0.1:8080/midtrans`. Every provider call is journaled. Every error, from an
+`http://127.0.0.1:8080/midtrans`. Every provider call may meet an injected fault
+(`simulator.injection`) and is journaled. Every error, from an
 unknown path to an unexpected exception, is answered as JSON in the shape of the provider
 whose paths were called (or `{"error": …}` on `/_sim`), never as an HTML page or a trace.
 """
@@ -16,7 +17,7 @@ import time
 from flask import Flask, g, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from . import scenarios
+from . import injection, scenarios
 from .control import control_api
 from .journal import redact_headers
 from .providers import PROVIDERS
@@ -62,15 +63,25 @@ def create_app(settings: Settings | None = None, *, scenario: scenarios.Scenario
         return next((name for prefix, name in prefixes if path.startswith(prefix)), None)
 
     @app.before_request
-    def start_clock():
+    def start_provider_call():
         g.started = time.perf_counter()
+        if sandbox.faults:   # the hot path without faults: one truth test
+            provider = provider_of_request()
+            if provider is not None:
+                injection.begin(sandbox.faults, provider, PROVIDERS[provider].error_response,
+                                sandbox.settings.fault_hang_cap)
 
     @app.after_request
     def journal_provider_call(response):
         provider = provider_of_request()
         if provider is not None:
+            response = injection.finish(response)
             _journal(sandbox, provider, response)
         return response
+
+    @app.errorhandler(injection.FaultFired)
+    def injected_fault(exc: injection.FaultFired):
+        return exc.response
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
@@ -116,7 +127,7 @@ def _journal(sandbox: Sandbox, provider: str, response) -> None:
         "path": request.path,
         "query": request.query_string.decode("latin-1"),
         "request": {"headers": redact_headers(request.headers.items(), secret), "body": request_body},
-        "status": response.status_code,
+        "status": None if injection.aborted(response) else response.status_code,
         "response": {"headers": dict(response.headers.items()), "body": response_body},
         "duration_ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 3),
         "notes": notes,

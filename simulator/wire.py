@@ -51,8 +51,12 @@ def read_json(required: bool = False) -> Any:
 
 def annotate(**notes: Any) -> None:
     """Attach notes (endpoint, order_id, signature explanation, fault…) to this request's
-    journal entry."""
+    journal entry. Endpoint, order_id and merchant are also match keys of injected faults:
+    a fault may fire here (see `simulator.injection`)."""
     g.setdefault("journal_notes", {}).update(notes)
+    injection = g.get("fault_injection")
+    if injection is not None:
+        injection.observe(notes)
 
 
 class BasicAuthError(ValueError):

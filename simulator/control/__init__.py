@@ -1,5 +1,6 @@
 """The `/_sim` control API (tests, the pytest plugin and later the dashboard drive it)."""
 
+from . import faults_api  # noqa: F401  (registers /_sim/faults on control_api)
 from .api import control_api
 
 __all__ = ["control_api"]

@@ -1,9 +1,9 @@
 """`/_sim`: the control API, JSON in and JSON out; errors are `{"error": "..."}`.
 
 The paths and field names follow DESIGN.md's contract table: health, orders (list, get,
-create, lifecycle events), reset, scenario load, clock, journal. Anything the caller gets
-wrong is a 400 that names the field and what was expected; a refused lifecycle event is a
-409 with the reason.
+create, lifecycle events), reset, scenario load, clock, journal (`faults_api` adds
+/_sim/faults). Anything the caller gets wrong is a 400 that names the field and what was
+expected; a refused lifecycle event is a 409 with the reason.
 """
 
 from __future__ import annotations
@@ -24,6 +24,12 @@ class ControlError(Exception):
         super().__init__(message)
         self.http_status, self.fields = http_status, fields
 
+    @classmethod
+    def from_problems(cls, problems: scenarios.Problems) -> "ControlError":
+        """A 400 naming the first problem's field, with every problem listed."""
+        items = [p.removeprefix(f"{problems.source}: ") for p in problems.items]
+        return cls(items[0], field=items[0].split(":", 1)[0].split(".")[0], problems=items)
+
 
 @control_api.errorhandler(ControlError)
 def _control_error(exc: ControlError):
@@ -35,7 +41,7 @@ def _body_error(exc: BodyError):
     return json_response({"error": str(exc)}, 400)
 
 
-def _json_object() -> dict:
+def json_object() -> dict:
     body = read_json(required=False)
     if body is None:
         return {}
@@ -76,13 +82,11 @@ def list_orders():
 @control_api.post("/orders")
 def create_order():
     box = sandbox()
-    body = _json_object()
+    body = json_object()
     problems = scenarios.Problems("request")
     spec = scenarios.check_order(body, "", box.providers, box.merchants, problems)
     if spec is None:
-        first = problems.items[0].removeprefix("request: ")
-        raise ControlError(first, field=first.split(":", 1)[0].split(".")[0],
-                           problems=[p.removeprefix("request: ") for p in problems.items])
+        raise ControlError.from_problems(problems)
     provider = box.providers[spec["provider"]]
     order = scenarios.build_order(spec, provider, box.clock.now(), box.rand)
     try:
@@ -113,7 +117,7 @@ def get_order(provider: str, order_id: str):
 def drive_order(provider: str, order_id: str, event: str):
     box = sandbox()
     order = _find(provider, order_id)
-    _json_object()  # a body is optional, but if given it must be a JSON object
+    json_object()  # a body is optional, but if given it must be a JSON object
     result = box.book.apply(order, event, source="control",
                             merchant=box.merchants.get(provider, order.merchant))
     if isinstance(result, Refusal):
@@ -150,7 +154,7 @@ def load_scenario():
         if "yaml" in content_type or "text/plain" in content_type:
             scenario = scenarios.parse(request.get_data(as_text=True), "request", box.providers)
         else:
-            body = _json_object()
+            body = json_object()
             if set(body) == {"name"}:
                 scenario = scenarios.load(str(body["name"]), box.providers)
             else:
@@ -171,7 +175,7 @@ def read_clock():
 @control_api.post("/clock")
 def move_clock():
     clock = sandbox().clock
-    body = _json_object()
+    body = json_object()
     frozen = body.get("frozen")
     if frozen is not None and not isinstance(frozen, bool):
         raise ControlError(f"frozen: {frozen!r} is not true or false", field="frozen")
