@@ -17,9 +17,8 @@ from simulator.settings import Settings
 
 
 def serve(args: argparse.Namespace) -> int:
-    from waitress import create_server
-
     from simulator.app import create_app
+    from simulator.serving import create_server
 
     settings = Settings.from_env(host=args.host, port=args.port, scenario=args.scenario,
                                  store=args.store, threads=args.threads)
@@ -31,8 +30,7 @@ def serve(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
-    server = create_server(app, host=settings.host, port=settings.port, threads=settings.threads,
-                           ident="payment-sandbox")
+    server = create_server(app, host=settings.host, port=settings.port, threads=settings.threads)
     box = app.extensions["sandbox"]
     base = f"http://{settings.host}:{server.effective_port}"
     print(f"Payment sandbox simulator listening on {base}", flush=True)

@@ -1,24 +1,93 @@
 """Serving the app with waitress: in the foreground (`python run.py`) or on a background
-thread (tests, the pytest plugin), with a clean stop.
+thread (tests, the pytest plugin), with a clean stop. This is the one place that knows
+the server.
 
 Waitress's loop must be stopped from its own thread: closing its sockets from another
 thread while it sits in select() raises EBADF there. `BackgroundServer.stop()` asks the
 loop itself, through waitress's trigger, to close everything; the loop then ends because
 it has nothing left to watch.
+
+Injected connection faults (`simulator.injection`) need the socket, which waitress keeps
+out of the WSGI environ. So the server's tasks put a callable at `environ[ABORT_KEY]`; when
+the app calls it, the task writes nothing of the response and, once the app has returned
+(and the journal has the entry), holds the connection for the asked time (hang) and has
+the loop close it: with SO_LINGER 0 for a reset, so the kernel sends RST instead of FIN.
 """
 
 from __future__ import annotations
 
+import socket
+import struct
 import threading
+import time
 
-from waitress import create_server
+import waitress
 from waitress import wasyncore
+from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer
+from waitress.task import WSGITask
+
+from .injection import ABORT_KEY, RESET
+
+_LINGER_ZERO = struct.pack("ii", 1, 0)   # l_onoff=1, l_linger=0: close() sends RST
+
+
+class _AbortRequest:
+    """The callable the app finds at environ[ABORT_KEY]: remembers what it asked for."""
+
+    def __init__(self):
+        self.kind: str | None = None
+        self.hold = 0.0
+
+    def __call__(self, kind: str, hold: float = 0.0) -> None:
+        self.kind, self.hold = kind, hold
+
+
+class AbortableTask(WSGITask):
+    """A waitress task that can end its connection without sending a byte."""
+
+    def get_environment(self):
+        environ = super().get_environment()
+        environ.setdefault(ABORT_KEY, _AbortRequest())
+        return environ
+
+    def _abort(self) -> _AbortRequest | None:
+        request = (self.environ or {}).get(ABORT_KEY)
+        return request if request is not None and request.kind is not None else None
+
+    def write(self, data):
+        if self._abort() is None:
+            super().write(data)
+
+    def finish(self):
+        abort = self._abort()
+        if abort is None:
+            return super().finish()
+        if abort.hold:
+            time.sleep(abort.hold)
+        if abort.kind == RESET:
+            self.channel.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, _LINGER_ZERO)
+        self.close_on_finish = True   # the loop closes the channel: nothing queued to send
+
+
+class AbortableChannel(HTTPChannel):
+    task_class = AbortableTask
+
+
+def create_server(app, host: str, port: int, threads: int):
+    """A waitress server for `app` whose connections injected faults can reset or hang."""
+    server = waitress.create_server(app, host=host, port=port, threads=threads,
+                                    ident="payment-sandbox")
+    listeners = [server] if isinstance(server, BaseWSGIServer) else [
+        d for d in server.map.values() if isinstance(d, BaseWSGIServer)]
+    for listener in listeners:
+        listener.channel_class = AbortableChannel
+    return server
 
 
 class BackgroundServer:
     def __init__(self, app, host: str = "127.0.0.1", port: int = 0, threads: int = 16):
-        self._server = create_server(app, host=host, port=port, threads=threads,
-                                     ident="payment-sandbox")
+        self._server = create_server(app, host=host, port=port, threads=threads)
         self.url = f"http://{host}:{self._server.effective_port}"
         self._thread = threading.Thread(target=self._server.run, name="sandbox-server", daemon=True)
 
