@@ -149,8 +149,9 @@ def test_the_test_client_gets_a_marker_for_reset_and_hang(client):
 
 def test_reset_is_a_connection_reset(live_url):
     add_fault(live_url, provider="midtrans", endpoint="cancel", action="reset")
-    with pytest.raises(requests.ConnectionError):
+    with pytest.raises(requests.ConnectionError) as caught:
         midtrans_cancel(live_url)
+    assert "Connection reset by peer" in str(caught.value)   # RST, not a polite FIN
     entry = journal(live_url, endpoint="cancel")[-1]
     assert entry["status"] is None and entry["notes"]["fault"] == {"id": "fault-1", "action": "reset"}
     assert requests.get(f"{live_url}/_sim/orders/midtrans/{MIDTRANS_ORDER}").json()["status"] == "pending"
