@@ -1,6 +1,6 @@
 """The sandbox: everything one running simulator holds — store, clock, journal, merchants,
-the order book, the loaded scenario and its seeded randomness — and the two operations
-that rebuild it: `load(scenario)` and `reset()`.
+the order book, the loaded scenario and its seeded randomness, the webhook dispatcher — and
+the two operations that rebuild it: `load(scenario)` and `reset()`.
 
 Providers keep per-run state (idempotency caches) in `replay_cache(name)`, which a reset
 clears, so nothing a test did survives into the next test.
@@ -19,6 +19,7 @@ from .orders import Lifecycle, Order, OrderBook, Transition
 from .replay import ReplayCache
 from .scenarios import Scenario, build_orders
 from .settings import Settings
+from .webhooks import Dispatcher, notifying
 
 ChangeListener = Callable[[Order, Order, Transition], None]
 
@@ -38,6 +39,8 @@ class Sandbox:
         self.rand = Randomness(0)
         self._replays: dict[str, ReplayCache] = {}
         self._listeners: list[ChangeListener] = []
+        self.webhooks = Dispatcher(settings, self.clock)
+        self.on_change(notifying(self))
 
     # -- scenario ------------------------------------------------------------------------
     def load(self, scenario: Scenario, keep_orders: bool = False) -> None:
@@ -48,6 +51,7 @@ class Sandbox:
         self.rand = Randomness(scenario.seed)
         self.clock.configure(scenario.clock_start, scenario.clock_frozen)
         self.journal.clear()
+        self.webhooks.reset()
         for cache in self._replays.values():
             cache.clear()
         if not keep_orders:
@@ -55,7 +59,8 @@ class Sandbox:
             self.store.insert_many(build_orders(scenario, self.providers, self.clock.now(), self.rand))
 
     def reset(self) -> None:
-        """Back to the loaded scenario's initial state: orders, clock, journal, caches."""
+        """Back to the loaded scenario's initial state: orders, clock, journal, webhook
+        deliveries, caches."""
         self.load(self.scenario)
 
     # -- per-run provider state ----------------------------------------------------------
