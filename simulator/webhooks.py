@@ -23,12 +23,12 @@ import heapq
 import itertools
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from datetime import timedelta
+from http.client import HTTPConnection, HTTPSConnection
 from typing import Callable
+from urllib.parse import urlsplit
 
 from .clock import Clock
 from .notification import Notification, RetrySchedule
@@ -93,25 +93,23 @@ def deliver_once(delivery: Delivery) -> DeliveryAction:
 
 
 def post(url: str, notification: Notification, timeout: float) -> tuple[int | None, str | None]:
-    """POST the notification once; (HTTP status, None) or (None, why no answer came).
-    Redirects are not followed: a 3xx is the merchant's answer."""
-    request = urllib.request.Request(url, data=notification.body, method="POST",
-                                     headers=dict(notification.headers))
+    """POST the notification once, headers spelled exactly as the provider's; (HTTP status,
+    None) or (None, why no answer came). Redirects are not followed: a 3xx is an answer."""
+    parts = urlsplit(url)
+    connection_class = HTTPSConnection if parts.scheme == "https" else HTTPConnection
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    connection = None
     try:
-        with _OPENER.open(request, timeout=timeout) as response:
-            return response.status, None
-    except urllib.error.HTTPError as exc:
-        return exc.code, None
+        connection = connection_class(parts.hostname, parts.port, timeout=timeout)
+        connection.request("POST", target, body=notification.body, headers=dict(notification.headers))
+        response = connection.getresponse()
+        response.read()
+        return response.status, None
     except Exception as exc:  # timeouts, refused connections, bad URLs: all recorded
-        return None, f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-_OPENER = urllib.request.build_opener(_NoRedirect)
+        return None, f"{type(exc).__name__}: {exc}"
+    finally:
+        if connection is not None:
+            connection.close()
 
 
 class Dispatcher:
