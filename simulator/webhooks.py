@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import logging
 import threading
 import time
 from collections import OrderedDict, deque
@@ -33,6 +34,8 @@ from urllib.parse import urlsplit
 from .clock import Clock
 from .notification import Notification, RetrySchedule
 from .settings import Settings
+
+log = logging.getLogger("simulator.webhooks")
 
 PENDING, DELIVERED, FAILED, DROPPED = "pending", "delivered", "failed", "dropped"
 STATUSES = (PENDING, DELIVERED, FAILED, DROPPED)
@@ -269,8 +272,12 @@ def notifying(sandbox) -> Callable:
         if notifier is None or merchant is None or not merchant.notification_url:
             return
         url = merchant.notification_url
-        notification = notifier.build(after, transition, merchant, url, sandbox.clock.now(),
-                                      sandbox.rand)
+        try:
+            notification = notifier.build(after, transition, merchant, url, sandbox.clock.now(),
+                                          sandbox.rand)
+        except Exception:  # the order has changed: the provider's answer must not fail now
+            log.exception("building the %s notification for %s failed", after.provider, after.order_id)
+            return
         if notification is not None:
             sandbox.webhooks.submit(after.provider, after.merchant, after.order_id, url,
                                     notification, notifier.retries)

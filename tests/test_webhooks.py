@@ -5,6 +5,7 @@ delivery-policy hook. Signatures are checked with hashlib here, not the simulato
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import socket
 import time
@@ -37,8 +38,10 @@ def deliveries(client, **filters) -> list[dict]:
 
 def settled(client, count: int = 1) -> list[dict]:
     """Wait until `count` deliveries exist and none is pending."""
-    return eventually(lambda: (lambda ds: ds if len(ds) >= count and
-                               all(d["status"] != "pending" for d in ds) else None)(deliveries(client)))
+    def check():
+        found = deliveries(client)
+        return found if len(found) >= count and all(d["status"] != "pending" for d in found) else None
+    return eventually(check)
 
 
 def test_cancel_notifies_the_merchant_with_a_signed_body(notified):
@@ -152,3 +155,20 @@ def test_the_delivery_policy_can_drop_duplicate_or_delay(notified, action, sent,
     assert [d["status"] for d in found] == statuses
     time.sleep(0.02)
     assert len(notified.receiver.requests) == sent
+
+
+def test_a_failing_builder_does_not_fail_the_provider_call(notified, monkeypatch):
+    def broken(*args):
+        raise KeyError("server_key")
+    notifier = notified.sandbox.providers["midtrans"].notifier
+    monkeypatch.setitem(notified.sandbox.providers, "midtrans",
+                        dataclasses.replace(notified.sandbox.providers["midtrans"],
+                                            notifier=dataclasses.replace(notifier, build=broken)))
+    answer = notified.client.post("/v2/sim-order-1001/cancel", headers=AUTH)
+    assert answer.get_json()["transaction_status"] == "cancel"
+    assert deliveries(notified.client) == []
+
+
+def test_the_time_scale_is_read_from_the_environment():
+    settings = Settings.from_env({"SIM_WEBHOOK_TIME_SCALE": "0.001", "SIM_WEBHOOK_WORKERS": "2"})
+    assert settings.webhook_time_scale == 0.001 and settings.webhook_workers == 2

@@ -3,7 +3,11 @@ no callback for an API cancel by default; retries only on 5xx/408/429 (§8)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
+
+from simulator.merchants import MerchantDirectory
 
 from ...receiver import eventually
 from .conftest import QR_ACTION_SESSION, SAMPLE_SESSION, get_token
@@ -39,3 +43,16 @@ def test_only_5xx_408_and_429_are_retried(notified, replies, attempts, status):
     notified.client.post(f"/_sim/orders/pivot/{QR_ACTION_SESSION}/pay")
     [delivery] = eventually(lambda: [d for d in notified.sandbox.webhooks.query() if d["status"] != "pending"])
     assert delivery["status"] == status and len(delivery["attempts"]) == attempts
+
+
+def test_a_merchant_may_opt_in_to_api_cancel_callbacks(notified):
+    box = notified.sandbox
+    box.merchants = MerchantDirectory(
+        dataclasses.replace(m, features={**m.features, "api_cancel_callback": True})
+        if m.provider == "pivot" else m for m in box.merchants)
+    token = get_token(notified.client)
+    notified.client.post(f"/v2/payments/{SAMPLE_SESSION}/cancel", json={"cancellationReason": "VOID_SESSION"},
+                         headers={"Authorization": f"Bearer {token}"})
+    [received] = notified.receiver.wait_for(1)
+    assert received.json()["event"] == "PAYMENT.CANCELLED"
+    assert received.json()["data"]["cancellationReason"] == "VOID_SESSION"
