@@ -116,12 +116,10 @@ def post(url: str, notification: Notification, timeout: float) -> tuple[int | No
 
 
 class Dispatcher:
-    def __init__(self, settings: Settings, clock: Clock, policy: DeliveryPolicy = deliver_once,
-                 send=post):
+    def __init__(self, settings: Settings, clock: Clock, policy: DeliveryPolicy = deliver_once):
         self.settings = settings
         self.clock = clock
         self.policy = policy
-        self._send = send
         self._lock = threading.Condition()
         self._log: OrderedDict[int, Delivery] = OrderedDict()
         self._queues: dict[tuple, deque[Delivery]] = {}    # order → waiting deliveries, head first
@@ -209,7 +207,7 @@ class Dispatcher:
                     return
             started = time.perf_counter()
             at = self.clock.now().isoformat()
-            status, error = self._send(delivery.url, delivery.notification,
+            status, error = post(delivery.url, delivery.notification,
                                        self.settings.webhook_timeout)
             attempt = Attempt(at, status, round((time.perf_counter() - started) * 1000, 3), error)
             with self._lock:
