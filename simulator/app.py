@@ -18,7 +18,7 @@ from flask import Flask, g, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from . import injection, scenarios
-from .control import control_api
+from .control import control_api, webhooks_api
 from .journal import redact_headers
 from .providers import PROVIDERS
 from .sandbox import Sandbox
@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None, *, scenario: scenarios.Scenario
         blueprint_owner[provider.blueprint.name] = name
         blueprint_owner[f"{name}_prefixed"] = name
     app.register_blueprint(control_api, url_prefix=CONTROL_PREFIX)
+    app.register_blueprint(webhooks_api, url_prefix=CONTROL_PREFIX)
 
     prefixes = sorted(((prefix, name) for name, p in PROVIDERS.items()
                        for prefix in (f"/{name}/", *p.path_prefixes)),

@@ -1,6 +1,6 @@
 """The sandbox: everything one running simulator holds — store, clock, journal, merchants,
-the order book, the injected faults, the loaded scenario and its seeded randomness — and the two operations
-that rebuild it: `load(scenario)` and `reset()`.
+the order book, the injected faults, the loaded scenario and its seeded randomness, the
+webhook dispatcher — and the two operations that rebuild it: `load(scenario)` and `reset()`.
 
 Providers keep per-run state (idempotency caches) in `replay_cache(name)`, which a reset
 clears, so nothing a test did survives into the next test.
@@ -20,6 +20,7 @@ from .orders import Lifecycle, Order, OrderBook, Transition
 from .replay import ReplayCache
 from .scenarios import Scenario, build_orders
 from .settings import Settings
+from .webhooks import Dispatcher, notifying
 
 ChangeListener = Callable[[Order, Order, Transition], None]
 
@@ -40,6 +41,8 @@ class Sandbox:
         self.faults = FaultBook()
         self._replays: dict[str, ReplayCache] = {}
         self._listeners: list[ChangeListener] = []
+        self.webhooks = Dispatcher(settings, self.clock)
+        self.on_change(notifying(self))
 
     # -- scenario ------------------------------------------------------------------------
     def load(self, scenario: Scenario, keep_orders: bool = False) -> None:
@@ -51,6 +54,7 @@ class Sandbox:
         self.clock.configure(scenario.clock_start, scenario.clock_frozen)
         self.faults.load(scenario.faults, scenario.seed)
         self.journal.clear()
+        self.webhooks.reset()
         for cache in self._replays.values():
             cache.clear()
         if not keep_orders:
@@ -58,7 +62,8 @@ class Sandbox:
             self.store.insert_many(build_orders(scenario, self.providers, self.clock.now(), self.rand))
 
     def reset(self) -> None:
-        """Back to the loaded scenario's initial state: orders, clock, faults, journal, caches."""
+        """Back to the loaded scenario's initial state: orders, clock, faults, journal,
+        webhook deliveries, caches."""
         self.load(self.scenario)
 
     # -- per-run provider state ----------------------------------------------------------

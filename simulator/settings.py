@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, fields, replace
 
 ONE_MIB = 1024 * 1024
+_PARSERS = {"int": int, "float": float}
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,10 @@ class Settings:
     max_body_bytes: int = ONE_MIB      # larger request bodies get the provider's 413/400
     threads: int = 16                  # waitress worker threads
     fault_hang_cap: int = 60           # seconds an injected `hang` may hold a connection
+    webhook_time_scale: float = 1 / 3600   # real seconds per simulated second of retry delay
+    webhook_timeout: float = 5.0       # seconds a merchant's notification endpoint may take
+    webhook_workers: int = 4           # threads delivering notifications
+    webhook_log_cap: int = 1000        # newest N deliveries kept in GET /_sim/webhooks
 
     @classmethod
     def from_env(cls, environ=os.environ, **overrides) -> "Settings":
@@ -31,6 +36,6 @@ class Settings:
         for field in fields(cls):
             raw = environ.get(f"SIM_{field.name.upper()}")
             if raw is not None:
-                values[field.name] = int(raw) if field.type == "int" else raw
+                values[field.name] = _PARSERS.get(field.type, str)(raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(cls(), **values)

@@ -1,5 +1,6 @@
 """Shared fixtures: an app on the default scenario with an in-memory store, its Flask test
-client, its sandbox, and a live server on 127.0.0.1 for socket-level tests."""
+client, its sandbox, a live server on 127.0.0.1 for socket-level tests, and `notified`: the
+same app with every merchant's notification URL pointing at a local `Receiver`."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from simulator.app import create_app
+from simulator.merchants import MerchantDirectory
 from simulator.providers import PROVIDERS
 from simulator.scenarios import load
 from simulator.settings import Settings
 
 from .live import serve
+from .receiver import Receiver
 
 
 # The default scenario runs on wall time; tests pin it so times in bodies are exact.
@@ -44,3 +47,38 @@ def sandbox(app):
 def live_url(app):
     with serve(app) as url:
         yield url
+
+
+# Retry delays compressed so that Pivot's whole 22-hour schedule takes about 80 ms.
+FAST_WEBHOOKS = 1e-6
+
+
+def with_notification_url(scenario, base_url: str):
+    """`scenario` with every merchant notified at `<base_url>/hooks/<provider>`."""
+    merchants = MerchantDirectory(dataclasses.replace(m, notification_url=f"{base_url}/hooks/{m.provider}")
+                                  for m in scenario.merchants)
+    return dataclasses.replace(scenario, merchants=merchants)
+
+
+@pytest.fixture
+def receiver():
+    with Receiver() as server:
+        yield server
+
+
+@dataclasses.dataclass
+class Notified:
+    app: object
+    client: object
+    sandbox: object
+    receiver: Receiver
+
+
+@pytest.fixture
+def notified(default_scenario, receiver):
+    """An app whose merchants are all notified at the receiver."""
+    app = create_app(Settings(store="memory", webhook_time_scale=FAST_WEBHOOKS),
+                     scenario=with_notification_url(default_scenario, receiver.url))
+    sandbox = app.extensions["sandbox"]
+    yield Notified(app, app.test_client(), sandbox, receiver)
+    sandbox.webhooks.stop()

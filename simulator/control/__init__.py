@@ -2,5 +2,6 @@
 
 from . import faults_api  # noqa: F401  (registers /_sim/faults on control_api)
 from .api import control_api
+from .webhooks import webhooks_api
 
-__all__ = ["control_api"]
+__all__ = ["control_api", "webhooks_api"]

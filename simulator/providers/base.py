@@ -1,9 +1,10 @@
 """What a provider supplies to the core. One instance per provider, built in its package.
 
 The core never names a provider: it mounts `blueprint` at the root and under `/<name>`,
-seeds orders through `prepare_order`, drives `lifecycle` through the engine, and asks
+seeds orders through `prepare_order`, drives `lifecycle` through the engine, asks
 `error_response` for the provider's own shape of a generic HTTP error (unknown path,
-wrong method, body too large, injected 5xx).
+wrong method, body too large, injected 5xx), and asks `notifier` (when it has one) for the
+notification a status change sends to the merchant.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, Callable, Mapping
 from flask import Blueprint, Response
 
 from ..ids import Randomness
+from ..notification import Notifier
 from ..orders import Lifecycle
 
 
@@ -40,3 +42,4 @@ class Provider:
     prepare_order: Callable[[Mapping[str, Any], Randomness], dict] = no_order_fields
     secret_headers: frozenset[str] = frozenset()   # lower-case header names never journaled
     events_doc: Mapping[str, str] = field(default_factory=dict)
+    notifier: Notifier | None = None               # its webhooks; None: sends none

@@ -73,10 +73,16 @@ Orders and lifecycle
 - Generic errors (unknown path under /checkout/, /orders/ or /doku/, wrong method, body
   over the limit, 5xx): the error envelope with the real HTTP status (404 `not_found`, 405
   `method_not_allowed`, 413 `request_entity_too_large`, …).
+
+HTTP Notification (notify.py)
+- Sent on SUCCESS (`pay`) and FAILED (`fail`) only; none for cancel, expiry or refund.
+  Compact JSON in the sheet's key order (not pretty-printed, so the sheet's vector is
+  reproduced exactly), signed over the bytes sent with Request-Target = the notification
+  URL's path. Retries at +30 min, +6 h, +12 h after the original.
 """
 
 from ..base import Provider
-from . import render, rules
+from . import notify, render, rules
 from .seed import prepare_order
 from .views import blueprint
 
@@ -95,4 +101,5 @@ PROVIDER = Provider(
     order_fields=("original_request_id",),
     prepare_order=prepare_order,
     events_doc=rules.EVENTS_DOC,
+    notifier=notify.NOTIFIER,
 )

@@ -140,7 +140,7 @@ def status_body(order: Order) -> dict:
         transaction_status = None
     service, acquirer = channel_info(order.channel)
     body = {
-        "order": {"invoice_number": order.order_id, "amount": _amount(order),
+        "order": {"invoice_number": order.order_id, "amount": amount(order),
                   "status": order_status},
         "transaction": {"status": transaction_status, "type": "PAYMENT",
                         "date": utc_stamp(order.history[-1].at if order.history else order.created_at),
@@ -162,5 +162,5 @@ def status_body(order: Order) -> dict:
     return body
 
 
-def _amount(order: Order):
+def amount(order: Order):
     return int(order.amount) if order.amount == order.amount.to_integral_value() else float(order.amount)

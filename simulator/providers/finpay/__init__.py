@@ -51,12 +51,16 @@ Spec: ../shared/providers/finpay.md. Choices where the fact sheet says "simulato
   mark_failed, 3DS/authorize/capture for `cc` only, void, partial_refund, refund).
 - Seeded ids (scenarios/default.yaml) read FP-<SOURCE OF FUNDS>-<STATUS>; finpaycode is
   spelled PAYCODE there so FP-PAYCODE-REQUEST_INITIATED fits the 30-character limit.
-- Void, Refund, initiate and callbacks are not simulated as endpoints yet (`void` and
-  `refund` exist as /_sim events); signature.py holds the callback signer for later.
+- Void, Refund and initiate are not simulated as endpoints yet (`void` and `refund` exist
+  as /_sim events).
+- Callbacks (notify.py): on every status change, Cancel Order included (merchant feature
+  `cancel_callback: false` turns cancel callbacks off); body = Check Status `data` +
+  `signature`, PHP-style JSON; headers Content-Type/Accept only; 3 retries after 1 min,
+  10 min, 1 h on anything but 2xx.
 """
 
 from ..base import Provider
-from . import render, rules
+from . import notify, render, rules
 from .seed import prepare_order
 from .views import blueprint
 
@@ -74,4 +78,5 @@ PROVIDER = Provider(
     default_expires_in=rules.DEFAULT_TIMEOUT,
     prepare_order=prepare_order,
     events_doc=rules.EVENTS_DOC,
+    notifier=notify.NOTIFIER,
 )

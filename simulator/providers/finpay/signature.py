@@ -3,8 +3,8 @@ merchant key, over PHP's `json_encode` of the body without `signature`.
 
 PHP's defaults: compact (no spaces), keys in the order given, `/` escaped as `\\/`, non-ASCII
 as `\\uXXXX`. The signed body is sent as the same object with `signature` appended last.
-Used by callbacks (a later issue); kept here so the algorithm and its test vector live
-with the provider.
+Used by callbacks (notify.py); kept here so the algorithm and its test vector live with
+the provider.
 """
 
 from __future__ import annotations

@@ -60,12 +60,14 @@ Formats and envelopes (render.py, features.py)
   Indian gateway; set `time_zone: UTC` to match the doc's samples literally.
 - Errors outside a view under `/api/v3/pg/` or `/kwikpaisa/`: the error envelope with the
   real HTTP status (404 unknown path, 405 wrong method, 413 body over the limit, 5xx).
-- No webhook is sent on cancel (none is documented); `signature.sign` is the webhook signer
-  for a later issue, tested against the sheet's webhook vector.
+- Webhooks (notify.py): payment.success / failed / processing / expired on PAID / FAILED /
+  PROCESSING / EXPIRED; none on cancel (none is documented). Body compact and recursively
+  key-sorted, signed over exactly those bytes + X-TIMESTAMP (simulator clock). Any 2xx
+  acknowledges; 3 retries after 1 min, 10 min, 1 h.
 """
 
 from ..base import Provider
-from . import render, rules
+from . import notify, render, rules
 from .seed import prepare_order
 from .views import blueprint
 
@@ -83,4 +85,5 @@ PROVIDER = Provider(
     default_expires_in=rules.DEFAULT_EXPIRY,
     prepare_order=prepare_order,
     events_doc=rules.EVENTS_DOC,
+    notifier=notify.NOTIFIER,
 )

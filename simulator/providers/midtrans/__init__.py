@@ -24,12 +24,14 @@ Spec: ../shared/providers/midtrans.md. Choices where the fact sheet says "simula
 - Unknown paths under `/v2/` and `/midtrans/`: HTTP 404 with a Midtrans-shaped body;
   wrong method: 405; body over the limit: 413.
 - Multi-use VA (cancellable in any status) is not simulated.
+- Notifications (notify.py): every status change, cancel and expire with `status_code`
+  "202"; rejected cancels send none; 3xx replies are not followed.
 """
 
 from datetime import timedelta
 
 from ..base import Provider
-from . import render, rules
+from . import notify, render, rules
 from .seed import prepare_order
 from .views import blueprint
 
@@ -47,4 +49,5 @@ PROVIDER = Provider(
     default_expires_in=rules.DEFAULT_EXPIRY,
     order_fields=("fraud_status", "card_channel"),
     prepare_order=prepare_order,
+    notifier=notify.NOTIFIER,
 )

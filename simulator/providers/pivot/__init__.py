@@ -54,13 +54,16 @@ Choices where the fact sheet says "simulator's choice" (or leaves a gap):
   method is not allowed for this URL"); body over the limit → 413 `api_validation_error`;
   500 `internal_error` (source SYSTEM); 502/503/504 `bad_gateway` / `service_unavailable`
   / `gateway_timeout` (type GATEWAY_ERROR, source DOWNSTREAM).
+- Callbacks (notify.py): PAYMENT.PROCESSING / PAID / EXPIRED / CANCELLED, `X-API-Key` =
+  the merchant's `callback_api_key` credential (left out when absent). API cancels send
+  none unless merchant feature `api_cancel_callback: true`; customer cancels and expiry do.
+  Retried on 5xx / 408 / 429 / no answer after 5m, 15m, 1h, 3h, 6h, 12h.
 - Not simulated: IP whitelist, rate limiting, merchant status (403), `X-SubMerchant-Id`
-  (ignored), list by clientReferenceId, create/confirm/capture, callbacks (the optional
-  `callback_api_key` credential is accepted for later use).
+  (ignored), list by clientReferenceId, create/confirm/capture.
 """
 
 from ..base import Provider
-from . import render, rules
+from . import notify, render, rules
 from .seed import prepare_order
 from .views import blueprint
 
@@ -80,4 +83,5 @@ PROVIDER = Provider(
     prepare_order=prepare_order,
     secret_headers=frozenset({"x-merchant-secret"}),
     events_doc=rules.EVENTS_DOC,
+    notifier=notify.NOTIFIER,
 )
