@@ -8,6 +8,8 @@ A fault is the same mapping in a scenario's `faults:` list and in `POST /_sim/fa
 - match keys (all optional; none → every provider call): provider, endpoint, merchant,
   order_id, method. endpoint/order_id/merchant are what the provider's views annotate.
 - action: delay | status | reset | hang | malformed | empty | content_type | apply_then_fail,
+  and for notification deliveries (`endpoint: webhook`): delay | drop | duplicate (`copies: 2`);
+  a delivery's `delay` is simulated time, compressed like the providers' retry schedules.
   with its parameter under the key of the same name (`delay: 1500ms` or `[200ms, 2s]`,
   `status: 503`, `hang: 30s`, `content_type: text/html`) and `then: reset | 5xx` for
   apply_then_fail. Any action may also carry a `delay`, waited before it.
@@ -30,9 +32,11 @@ from .clock import parse_duration
 
 MATCH_KEYS = ("provider", "endpoint", "merchant", "order_id", "method")
 ACTIONS = ("delay", "status", "reset", "hang", "malformed", "empty", "content_type",
-           "apply_then_fail")
+           "apply_then_fail", "drop", "duplicate")
+WEBHOOK_ENDPOINT = "webhook"                      # faults on notification deliveries
+DELIVERY_ACTIONS = ("delay", "drop", "duplicate")
 CONTROL_KEYS = ("id", "action", "times", "after", "probability", "delay", "status", "hang",
-                "content_type", "then")
+                "content_type", "then", "copies")
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 DEFAULT_CONTENT_TYPE = "text/html; charset=utf-8"
 RESET = "reset"
@@ -48,10 +52,15 @@ class Fault:
     hang: float | None = None                     # seconds; None: the server's cap
     content_type: str = DEFAULT_CONTENT_TYPE
     then: int | str = RESET                       # apply_then_fail: "reset" or an HTTP status
+    copies: int = 2                               # duplicate: deliveries sent in all
     times: int | None = None
     after: int = 0
     probability: float = 1.0
     spec: Mapping[str, Any] = field(default_factory=dict, compare=False)  # as written
+
+    @property
+    def on_deliveries(self) -> bool:
+        return self.match.get("endpoint") == WEBHOOK_ENDPOINT
 
     def matches(self, context: Mapping[str, Any]) -> bool:
         return all(context.get(key) == value for key, value in self.match.items())
@@ -97,6 +106,16 @@ def parse_fault(item: Any, providers: Iterable[str], problems, where: str,
         what = "required" if action is None else f"{action!r} is not an action"
         problems.add(f"{prefix}action", f"{what}; expected one of {', '.join(ACTIONS)}")
     match = _match(item, sorted(providers), prefix, problems)
+    if match.get("endpoint") == WEBHOOK_ENDPOINT:
+        if action in ACTIONS and action not in DELIVERY_ACTIONS:
+            problems.add(f"{prefix}action", f"{action!r} does not apply to notification deliveries; "
+                         f"expected one of {', '.join(DELIVERY_ACTIONS)}")
+        if "method" in match:
+            problems.add(f"{prefix}method", "notification deliveries are always POST; remove method")
+    elif action in ("drop", "duplicate"):
+        problems.add(f"{prefix}action", f"{action} acts on notification deliveries; "
+                     f"add endpoint: {WEBHOOK_ENDPOINT}")
+    copies = _count(item.get("copies", 2), f"{prefix}copies", problems, minimum=2)
     fault_id = item.get("id", default_id)
     if not isinstance(fault_id, str) or not fault_id:
         problems.add(f"{prefix}id", f"{fault_id!r} is not an id; expected a non-empty string")
@@ -125,7 +144,7 @@ def parse_fault(item: Any, providers: Iterable[str], problems, where: str,
     if len(problems.items) != count:
         return None
     return Fault(id=fault_id, action=action, match=match, delay=delay, status=status, hang=hang,
-                 content_type=content_type, then=then, times=times, after=after,
+                 content_type=content_type, then=then, copies=copies or 2, times=times, after=after,
                  probability=float(probability), spec=dict(item))
 
 

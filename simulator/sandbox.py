@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Callable, Mapping
 
 from .clock import Clock
+from .delivery_faults import delivery_policy
 from .faults import FaultBook
 from .ids import Randomness
 from .journal import Journal
@@ -41,7 +42,7 @@ class Sandbox:
         self.faults = FaultBook()
         self._replays: dict[str, ReplayCache] = {}
         self._listeners: list[ChangeListener] = []
-        self.webhooks = Dispatcher(settings, self.clock)
+        self.webhooks = Dispatcher(settings, self.clock, policy=delivery_policy(self.faults))
         self.on_change(notifying(self))
 
     # -- scenario ------------------------------------------------------------------------

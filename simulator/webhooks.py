@@ -63,6 +63,7 @@ class Delivery:
     notification: Notification
     retries: RetrySchedule
     redelivery_of: int | None = None
+    fault: dict | None = None           # the injected delivery fault that hit it, if any
     status: str = PENDING
     attempts: list[Attempt] = field(default_factory=list)
 
@@ -73,7 +74,7 @@ class Delivery:
     def to_dict(self) -> dict:
         return {"id": self.id, "provider": self.provider, "merchant": self.merchant,
                 "order_id": self.order_id, "event": self.notification.event, "url": self.url,
-                "status": self.status, "redelivery_of": self.redelivery_of,
+                "status": self.status, "redelivery_of": self.redelivery_of, "fault": self.fault,
                 "request": {"headers": dict(self.notification.headers),
                             "body": self.notification.body.decode("utf-8", "replace")},
                 "attempts": [a.to_dict() for a in self.attempts]}
@@ -85,6 +86,7 @@ class DeliveryAction:
     `delay`), or drop it (`copies=0`; logged as `dropped`, never sent)."""
     copies: int = 1
     delay: timedelta = timedelta(0)
+    fault: dict | None = None           # what the delivery log shows of the fault that chose this
 
 
 DELIVER_ONCE = DeliveryAction()
@@ -135,6 +137,7 @@ class Dispatcher:
         with self._lock:
             delivery = self._new(provider, merchant, order_id, url, notification, retries, redelivery_of)
         action = self.policy(delivery)
+        delivery.fault = action.fault
         with self._lock:
             if action.copies <= 0:
                 delivery.status = DROPPED

@@ -16,7 +16,7 @@ from simulator.scenarios import load
 from simulator.settings import Settings
 
 from .live import serve
-from .receiver import Receiver
+from simulator.receiver import Receiver
 
 
 # The default scenario runs on wall time; tests pin it so times in bodies are exact.

@@ -139,3 +139,26 @@ def test_doku_cancel_not_activated():
     assert response.get_json() == {"error": {"message": "Merchant not support cancel order, please do "
                                              "activation through DOKU dashboard."}}
     assert _status(client, "doku", "INV-20260513-0001") == "PENDING"
+
+
+def test_webhook_receiver_fails_twice_then_recovers():
+    from simulator.providers import PROVIDERS
+    from simulator.receiver import Receiver, eventually
+    from simulator.scenarios import load
+
+    from tests.conftest import FAST_WEBHOOKS, with_notification_url
+
+    with Receiver() as receiver:
+        receiver.replies = [503, 503]
+        scenario = with_notification_url(load("webhook-receiver-recovers", PROVIDERS), receiver.url)
+        app = create_app(Settings(webhook_time_scale=FAST_WEBHOOKS), scenario=scenario)
+        client = app.test_client()
+        try:
+            assert client.post("/v2/MT-RETRY-1/cancel", headers=AUTH).get_json()["status_code"] == "200"
+            [delivery] = eventually(lambda: [d for d in client.get("/_sim/webhooks").get_json()["deliveries"]
+                                             if d["status"] == "delivered"])
+        finally:
+            app.extensions["sandbox"].webhooks.stop()
+
+    assert [a["status"] for a in delivery["attempts"]] == [503, 503, 200]
+    assert len(receiver.requests) == 3

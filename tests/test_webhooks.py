@@ -18,7 +18,7 @@ from simulator.settings import Settings
 from simulator.webhooks import DeliveryAction
 
 from .conftest import FAST_WEBHOOKS, with_notification_url
-from .receiver import eventually
+from simulator.receiver import eventually
 
 SERVER_KEY = "SB-Mid-server-SIMULATOR-KEY"
 AUTH = {"Authorization": "Basic " + base64.b64encode(f"{SERVER_KEY}:".encode()).decode()}

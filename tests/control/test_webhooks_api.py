@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..receiver import eventually
+from simulator.receiver import eventually
 
 
 def delivered(client, **filters) -> list[dict]:

@@ -11,7 +11,7 @@ import json
 
 from simulator.merchants import MerchantDirectory
 
-from ...receiver import eventually
+from simulator.receiver import eventually
 from .conftest import GOOD_AUTH, MERCHANT_KEY
 
 SHEET_MESSAGE = ('{"customer":{"id":"buyer@example.test"},"order":{"id":"SIM-FP-0001","reference":'

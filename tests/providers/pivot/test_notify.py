@@ -9,7 +9,7 @@ import pytest
 
 from simulator.merchants import MerchantDirectory
 
-from ...receiver import eventually
+from simulator.receiver import eventually
 from .conftest import QR_ACTION_SESSION, SAMPLE_SESSION, get_token
 
 CALLBACK_KEY = "cbk_sim_0001"

@@ -1,6 +1,9 @@
-"""A merchant's notification endpoint for tests: a tiny threaded HTTP server on 127.0.0.1
-that records every request (path, headers, exact body bytes) and answers with scripted
-status codes (200 once the script runs out)."""
+"""A merchant's notification endpoint for tests and demos: a tiny threaded HTTP server on
+127.0.0.1 that records every request (path, headers, exact body bytes) and answers with
+scripted status codes (200 once the script runs out).
+
+    python -m simulator.receiver --port 9000 --fail 2     # 503 twice, then 200; prints each
+"""
 
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ class Received:
 
 
 class Receiver:
-    def __init__(self):
+    def __init__(self, port: int = 0, on_request=None):
         self.requests: list[Received] = []
         self.replies: list[int] = []
         self._lock = threading.Lock()
@@ -34,6 +37,8 @@ class Receiver:
                 with receiver._lock:
                     receiver.requests.append(Received(self.path, dict(self.headers), body))
                     code = receiver.replies.pop(0) if receiver.replies else 200
+                if on_request is not None:
+                    on_request(receiver.requests[-1], code)
                 self.send_response(code)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -41,7 +46,7 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.01,), daemon=True)
@@ -74,3 +79,28 @@ def eventually(check, timeout: float = 5.0):
             assert result, "condition not met in time"
             return result
         time.sleep(0.005)
+
+
+def main(argv=None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="A notification receiver that fails, then recovers.")
+    parser.add_argument("--port", type=int, default=9000)
+    parser.add_argument("--fail", type=int, default=2, help="answer the first N requests with --status")
+    parser.add_argument("--status", type=int, default=503, help="status of the failing answers")
+    args = parser.parse_args(argv)
+
+    def show(received: Received, code: int) -> None:
+        print(f"{code} ← POST {received.path} {received.body[:200].decode('utf-8', 'replace')}", flush=True)
+
+    with Receiver(args.port, on_request=show) as receiver:
+        receiver.replies = [args.status] * args.fail
+        print(f"receiving notifications on {receiver.url}; the first {args.fail} get {args.status}", flush=True)
+        try:
+            receiver._thread.join()
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()
