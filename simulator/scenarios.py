@@ -10,6 +10,7 @@ API's "create order" goes through `build_order`, so its 400s read the same way.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -24,7 +25,16 @@ from .ids import Randomness
 from .merchants import Merchant, MerchantDirectory
 from .orders import Order, Transition
 
-BUNDLED_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+def _bundled_dir() -> Path:
+    """`scenarios/` of a source checkout (or editable install), else the copy a wheel
+    install put under `<prefix>/share/payment-sandbox-simulator/scenarios`."""
+    checkout = Path(__file__).resolve().parent.parent / "scenarios"
+    if (checkout / "default.yaml").is_file():
+        return checkout
+    return Path(sys.prefix) / "share" / "payment-sandbox-simulator" / "scenarios"
+
+
+BUNDLED_DIR = _bundled_dir()
 MAX_GENERATED = 100_000
 ORDER_KEYS = ("provider", "merchant", "order_id", "transaction_id", "amount", "currency",
               "channel", "bank", "status", "expires_in", "expires_at", "extra")
