@@ -56,13 +56,25 @@ class Contract:
         mimetype = response.headers.get("Content-Type", "").split(";")[0].strip()
         assert mimetype in content, f"{method.upper()} {template} {status}: content type {mimetype!r} " \
                                     f"is not documented ({sorted(content)})"
-        body = json.loads(response.get_data(as_text=True))
-        schema_at = DOCUMENT_URI + "#" + pointer(*location, "content", mimetype, "schema")
+        self._validate((*location, "content", mimetype, "schema"),
+                       json.loads(response.get_data(as_text=True)),
+                       f"{method.upper()} {template} {response.status_code}")
+
+    def _validate(self, location: tuple[str, ...], body, what: str) -> None:
+        schema_at = DOCUMENT_URI + "#" + pointer(*location)
         validator = Draft202012Validator({"$ref": schema_at}, registry=self.registry)
         errors = sorted(validator.iter_errors(body), key=lambda e: list(e.absolute_path))
-        assert not errors, (f"{method.upper()} {template} {response.status_code}: body breaks its schema: "
+        assert not errors, (f"{what}: body breaks its schema: "
                             + "; ".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:5])
                             + f"\nbody: {body}")
+
+    def check_component(self, name: str, response) -> None:
+        """Fail unless `response` matches the shared response `components.responses[name]`."""
+        content = self.document["components"]["responses"][name]["content"]
+        mimetype = response.headers.get("Content-Type", "").split(";")[0].strip()
+        assert mimetype in content, f"{name}: content type {mimetype!r} is not documented"
+        self._validate(("components", "responses", name, "content", mimetype, "schema"),
+                       json.loads(response.get_data(as_text=True)), name)
 
     def _resolve(self, location: tuple[str, ...]) -> dict:
         node = self.document

@@ -88,3 +88,29 @@ def obj(properties: dict, required: tuple[str, ...] | list[str] = (), *,
 
 def array(items: dict) -> dict:
     return {"type": "array", "items": items}
+
+
+# -- what every provider document shares -------------------------------------------------
+
+def provider_document(name: str, title: str, description: str, paths: dict, *, schemas: dict,
+                      error: dict, security_schemes: dict, responses: dict | None = None) -> dict:
+    """A provider's document: its real paths served at the root and under `/<name>`, and the
+    request-level errors every provider answers in its own `error` shape (as components
+    `NotFound` for an unknown path, `MethodNotAllowed`, `TooLarge`, `ServerError`)."""
+    generic = {
+        "NotFound": json_response("an unknown path under the provider's prefixes", error),
+        "MethodNotAllowed": json_response("a documented path called with another method", error),
+        "TooLarge": json_response("the request body is over the simulator's limit", error),
+        "ServerError": json_response("an unexpected failure or an injected 5xx fault, in the "
+                                     "provider's error shape", error),
+    }
+    return document(title, description, paths, schemas=schemas,
+                    responses={**generic, **(responses or {})}, security_schemes=security_schemes,
+                    servers=[{"url": "/", "description": "the provider's real paths at the root"},
+                             {"url": f"/{name}", "description": f"the same paths under /{name}"}])
+
+
+def with_generic_errors(responses: dict, *, body: bool = False) -> dict:
+    """`responses` plus the documented 5XX (and 413 when the operation takes a body)."""
+    extra = {"413": response_ref("TooLarge")} if body else {}
+    return {**responses, **extra, "5XX": response_ref("ServerError")}
