@@ -97,10 +97,11 @@ def concrete(template: str, value: str = "x") -> str:
 
 
 def fail_every_request(app) -> None:
-    """Make `app` fail unexpectedly on every request (for the documented 5XX answers)."""
-    @app.before_request
+    """Make `app` fail unexpectedly on every request (for the documented 5XX answers); works
+    after the app has served requests, unlike `app.before_request`."""
     def _boom():
         raise RuntimeError("injected by the contract test")
+    app.before_request_funcs.setdefault(None, []).insert(0, _boom)
 
 
 def oversized_json(max_bytes: int) -> bytes:

@@ -70,7 +70,10 @@ def nullable(schema: dict) -> dict:
     """`schema` or null (OpenAPI 3.1: a JSON Schema type list)."""
     kinds = schema.get("type")
     if isinstance(kinds, str):
-        return {**schema, "type": [kinds, "null"]}
+        widened = {**schema, "type": [kinds, "null"]}
+        if "enum" in schema:
+            widened["enum"] = [*schema["enum"], None]
+        return widened
     return {"anyOf": [schema, {"type": "null"}]}
 
 
