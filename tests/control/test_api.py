@@ -172,3 +172,12 @@ def test_out_of_range_times_are_400s_naming_the_field_not_500s(client):
     created = client.post("/_sim/orders", json={"provider": "midtrans", "amount": 5, "expires_in": "99999999d"})
     assert created.status_code == 400 and created.get_json()["field"] == "expires_in"
     assert client.get("/_sim/health").status_code == 200
+
+
+def test_a_provider_that_is_not_a_string_is_a_400_not_a_500(client):
+    """Found by schemathesis: an unhashable provider (a list, an object) raised TypeError."""
+    for provider in (["midtrans"], {"name": "midtrans"}):
+        response = client.post("/_sim/orders", json={"provider": provider, "amount": 5})
+        assert response.status_code == 400 and response.get_json()["field"] == "provider"
+    loaded = client.post("/_sim/scenario", json={"name": "x", "merchants": [{"provider": ["midtrans"]}]})
+    assert loaded.status_code == 400 and "is not a provider" in loaded.get_json()["error"]
