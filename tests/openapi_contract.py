@@ -68,6 +68,24 @@ class Contract:
                             + "; ".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:5])
                             + f"\nbody: {body}")
 
+    def check_examples(self) -> None:
+        """Fail unless every media-type example in the document matches its own schema."""
+        for location, media in self._media():
+            if "example" in media:
+                self._validate((*location, "schema"), media["example"], "example at " + "/".join(location))
+
+    def _media(self):
+        for section in ("paths", "components"):
+            yield from self._walk((section,), self.document[section])
+
+    def _walk(self, location: tuple[str, ...], node):
+        if isinstance(node, dict):
+            if "schema" in node and location[-2:-1] == ("content",):
+                yield location, node
+            for key, value in node.items():
+                if key not in ("schema", "example", "schemas"):
+                    yield from self._walk((*location, key), value)
+
     def check_component(self, name: str, response) -> None:
         """Fail unless `response` matches the shared response `components.responses[name]`."""
         content = self.document["components"]["responses"][name]["content"]

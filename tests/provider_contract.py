@@ -1,10 +1,11 @@
 """The contract tests every provider's OpenAPI document gets. A provider's test module
 subclasses `ProviderContract` with its `PROVIDER` name and `CALLS`: (path template, method,
 status) → a function of the Flask test client making a real call that answers that
-status. The suite then checks the document is valid OpenAPI 3.1 and served, that every
-documented response has a call, that each call's response matches the document, that
-unexpected failures answer the documented 5XX, and that an unknown path and a wrong
-method answer the documented NotFound and MethodNotAllowed shapes."""
+status. The suite then checks the document is valid OpenAPI 3.1 and served, that its
+examples match their schemas, that every documented response has a call, that each call's
+response matches the document, that unexpected failures answer the documented 5XX, and
+that an unknown path and a wrong method answer the documented NotFound and
+MethodNotAllowed shapes."""
 
 from __future__ import annotations
 
@@ -39,6 +40,9 @@ class ProviderContract:
 
     def test_the_document_is_valid_openapi_3_1(self):
         validate(self.document)
+
+    def test_every_example_matches_its_schema(self):
+        self.contract.check_examples()
 
     def test_it_is_served_and_listed(self, client):
         url = f"/_sim/openapi/{self.PROVIDER}.json"

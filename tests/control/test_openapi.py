@@ -98,6 +98,10 @@ def test_the_document_is_valid_openapi_3_1():
     assert DOCUMENT["openapi"].startswith("3.1")
 
 
+def test_every_example_matches_its_schema():
+    CONTRACT.check_examples()
+
+
 def test_it_is_served_and_listed(client):
     assert client.get("/_sim/openapi.json").get_json() == DOCUMENT
     index = client.get("/_sim/openapi/index").get_json()["documents"]
