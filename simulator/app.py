@@ -20,6 +20,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from . import injection, scenarios
 from .control import control_api, webhooks_api
 from .journal import redact_headers
+from .openapi import openapi_api
 from .providers import PROVIDERS
 from .sandbox import Sandbox
 from .settings import Settings
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, *, scenario: scenarios.Scenario
         blueprint_owner[f"{name}_prefixed"] = name
     app.register_blueprint(control_api, url_prefix=CONTROL_PREFIX)
     app.register_blueprint(webhooks_api, url_prefix=CONTROL_PREFIX)
+    app.register_blueprint(openapi_api, url_prefix=CONTROL_PREFIX)
 
     prefixes = sorted(((prefix, name) for name, p in PROVIDERS.items()
                        for prefix in (f"/{name}/", *p.path_prefixes)),

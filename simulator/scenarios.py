@@ -205,7 +205,7 @@ def _merchants(items: Any, providers: Mapping[str, Any], problems: Problems) -> 
 
 
 def _provider(value: Any, providers: Mapping[str, Any], where: str, problems: Problems):
-    if value in providers:
+    if isinstance(value, str) and value in providers:   # a list or a mapping is not hashable
         return providers[value]
     problems.add(where, f"{value!r} is not a provider; expected one of {', '.join(sorted(providers))}")
     return None

@@ -16,6 +16,7 @@ from simulator.scenarios import load
 from simulator.settings import Settings
 
 from .live import serve
+from .provider_contract import pytest_generate_tests  # noqa: F401  (parametrizes ProviderContract)
 from simulator.receiver import Receiver
 
 

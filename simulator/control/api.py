@@ -203,20 +203,27 @@ def move_clock():
 @control_api.get("/journal")
 def journal():
     box = sandbox()
-    status = request.args.get("status")
-    if status is not None and not status.isdigit():
-        raise ControlError(f"status: {status!r} is not an HTTP status code", field="status")
+    status = _whole_number("status", "an HTTP status code")
     entries = box.journal.query(provider=request.args.get("provider"), path=request.args.get("path"),
-                                status=int(status) if status else None,
+                                status=status,
                                 order_id=request.args.get("order_id"),
                                 endpoint=request.args.get("endpoint"),
                                 method=request.args.get("method"))
-    limit = request.args.get("limit")
+    limit = _whole_number("limit", "a number")
     if limit is not None:
-        if not limit.isdigit():
-            raise ControlError(f"limit: {limit!r} is not a number", field="limit")
-        entries = entries[-int(limit):] if int(limit) else []
+        entries = entries[-limit:] if limit else []
     return json_response({"count": len(entries), "cap": box.journal.cap, "entries": entries})
+
+
+def _whole_number(name: str, what: str) -> int | None:
+    """Query parameter `name` as a non-negative integer (ASCII digits only: str.isdigit()
+    also accepts '³', which int() refuses), None when absent; else a 400 naming it."""
+    value = request.args.get(name)
+    if value is None:
+        return None
+    if not (value.isascii() and value.isdigit()):
+        raise ControlError(f"{name}: {value!r} is not {what}", field=name)
+    return int(value)
 
 
 @control_api.delete("/journal")

@@ -4,7 +4,8 @@ The core never names a provider: it mounts `blueprint` at the root and under `/<
 seeds orders through `prepare_order`, drives `lifecycle` through the engine, asks
 `error_response` for the provider's own shape of a generic HTTP error (unknown path,
 wrong method, body too large, injected 5xx), and asks `notifier` (when it has one) for the
-notification a status change sends to the merchant.
+notification a status change sends to the merchant. `openapi`, when given, builds the
+OpenAPI 3.1 document of its emulated endpoints (served at `/_sim/openapi/<name>.json`).
 """
 
 from __future__ import annotations
@@ -43,3 +44,4 @@ class Provider:
     secret_headers: frozenset[str] = frozenset()   # lower-case header names never journaled
     events_doc: Mapping[str, str] = field(default_factory=dict)
     notifier: Notifier | None = None               # its webhooks; None: sends none
+    openapi: Callable[[], dict] | None = None      # its OpenAPI document; None: undocumented

@@ -161,3 +161,23 @@ def test_unknown_root_path_is_json_naming_the_providers(client):
 
     assert response.status_code == 404
     assert "midtrans" in response.get_json()["providers"]
+
+
+def test_out_of_range_times_are_400s_naming_the_field_not_500s(client):
+    """Found by schemathesis: huge durations and far instants raised OverflowError (500)."""
+    for body, field in [({"advance": 1.7976931348623155e308}, "advance"), ({"advance": "9000000d"}, "advance"),
+                        ({"set": "9999-12-31T23:00:00+00:00"}, "set")]:
+        response = client.post("/_sim/clock", json=body)
+        assert response.status_code == 400 and response.get_json()["field"] == field
+    created = client.post("/_sim/orders", json={"provider": "midtrans", "amount": 5, "expires_in": "99999999d"})
+    assert created.status_code == 400 and created.get_json()["field"] == "expires_in"
+    assert client.get("/_sim/health").status_code == 200
+
+
+def test_a_provider_that_is_not_a_string_is_a_400_not_a_500(client):
+    """Found by schemathesis: an unhashable provider (a list, an object) raised TypeError."""
+    for provider in (["midtrans"], {"name": "midtrans"}):
+        response = client.post("/_sim/orders", json={"provider": provider, "amount": 5})
+        assert response.status_code == 400 and response.get_json()["field"] == "provider"
+    loaded = client.post("/_sim/scenario", json={"name": "x", "merchants": [{"provider": ["midtrans"]}]})
+    assert loaded.status_code == 400 and "is not a provider" in loaded.get_json()["error"]

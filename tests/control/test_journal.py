@@ -50,3 +50,11 @@ def test_journal_is_bounded_by_its_cap(default_scenario):
 
     assert body["count"] == 10 and body["cap"] == 10
     assert body["entries"][0]["order_id"] == "ORDER-15"
+
+
+def test_non_ascii_digits_in_status_and_limit_are_400s_not_500s(client):
+    """Found by schemathesis: '³'.isdigit() is True but int('³') raises (a 500)."""
+    for query, field in (("status=%C2%B3", "status"), ("limit=%C2%B3", "limit"), ("status=%D9%A4", "status")):
+        response = client.get(f"/_sim/journal?{query}")
+        assert response.status_code == 400 and response.get_json()["field"] == field
+    assert client.get("/_sim/journal?status=200&limit=2").status_code == 200

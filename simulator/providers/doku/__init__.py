@@ -82,7 +82,7 @@ HTTP Notification (notify.py)
 """
 
 from ..base import Provider
-from . import notify, render, rules
+from . import notify, openapi, render, rules
 from .seed import prepare_order
 from .views import blueprint
 
@@ -102,4 +102,5 @@ PROVIDER = Provider(
     prepare_order=prepare_order,
     events_doc=rules.EVENTS_DOC,
     notifier=notify.NOTIFIER,
+    openapi=openapi.document,
 )

@@ -60,7 +60,7 @@ Spec: ../shared/providers/finpay.md. Choices where the fact sheet says "simulato
 """
 
 from ..base import Provider
-from . import notify, render, rules
+from . import notify, openapi, render, rules
 from .seed import prepare_order
 from .views import blueprint
 
@@ -79,4 +79,5 @@ PROVIDER = Provider(
     prepare_order=prepare_order,
     events_doc=rules.EVENTS_DOC,
     notifier=notify.NOTIFIER,
+    openapi=openapi.document,
 )

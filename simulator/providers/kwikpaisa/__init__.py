@@ -67,7 +67,7 @@ Formats and envelopes (render.py, features.py)
 """
 
 from ..base import Provider
-from . import notify, render, rules
+from . import notify, openapi, render, rules
 from .seed import prepare_order
 from .views import blueprint
 
@@ -86,4 +86,5 @@ PROVIDER = Provider(
     prepare_order=prepare_order,
     events_doc=rules.EVENTS_DOC,
     notifier=notify.NOTIFIER,
+    openapi=openapi.document,
 )

@@ -23,6 +23,9 @@ NOTE_TEXT_CAP = 4096        # characters of each message kept in the journal not
 TIMESTAMP_SEARCH_CAP = 900  # seconds either side searched for a changed X-TIMESTAMP
 SIGNATURE_TEXT_CAP = 200    # characters of the received X-SIGNATURE kept
 _HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
+# an order_id string a client may have sent as a JSON integer: ASCII digits only, since
+# str.isdigit() also accepts '³' and other Unicode digits that int() refuses
+_INTEGER_TEXT = re.compile(r"-?[0-9]{1,30}")
 
 
 def diagnose(provided: str, timestamp: str, raw: bytes, body: Body, merchant: Merchant,
@@ -136,7 +139,7 @@ def _other_order_id_spellings(data: dict) -> Iterator[tuple[str, dict]]:
     value = data.get("order_id")
     if isinstance(value, int) and not isinstance(value, bool):
         yield "a string", {**data, "order_id": str(value)}
-    elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    elif isinstance(value, str) and _INTEGER_TEXT.fullmatch(value.strip()):
         yield "an integer", {**data, "order_id": int(value)}
 
 

@@ -31,7 +31,7 @@ Spec: ../shared/providers/midtrans.md. Choices where the fact sheet says "simula
 from datetime import timedelta
 
 from ..base import Provider
-from . import notify, render, rules
+from . import notify, openapi, render, rules
 from .seed import prepare_order
 from .views import blueprint
 
@@ -50,4 +50,5 @@ PROVIDER = Provider(
     order_fields=("fraud_status", "card_channel"),
     prepare_order=prepare_order,
     notifier=notify.NOTIFIER,
+    openapi=openapi.document,
 )

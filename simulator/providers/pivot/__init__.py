@@ -63,7 +63,7 @@ Choices where the fact sheet says "simulator's choice" (or leaves a gap):
 """
 
 from ..base import Provider
-from . import notify, render, rules
+from . import notify, openapi, render, rules
 from .seed import prepare_order
 from .views import blueprint
 
@@ -84,4 +84,5 @@ PROVIDER = Provider(
     secret_headers=frozenset({"x-merchant-secret"}),
     events_doc=rules.EVENTS_DOC,
     notifier=notify.NOTIFIER,
+    openapi=openapi.document,
 )

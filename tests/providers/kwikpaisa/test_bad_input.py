@@ -81,3 +81,10 @@ def test_unsigned_malformed_body_is_an_auth_error_first(kp, unchanged):
 def test_extra_keys_are_ignored_but_signed(kp):
     response = kp.call(STATUS, {"order_id": TARGET, "reason": "customer asked", "meta": {"b": 1, "a": 2}})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("order_id", ["³", "١٢٣", "-"])
+def test_a_wrong_signature_over_a_unicode_digit_order_id_is_a_401_not_a_500(kp, order_id):
+    """str.isdigit() accepts '³' and Arabic-Indic digits; the signature explanation then
+    called int() on them and the request failed with a 500 instead of the 401."""
+    assert_error(kp.cancel(order_id, signature="0" * 64), 401, "Invalid signature.")

@@ -1,0 +1,108 @@
+"""The OpenAPI 3.1 document of the Pivot paths the simulator emulates (fact sheet §2–§6).
+
+An access token (`POST /v1/access-token` with the merchant id and secret headers) is the
+Bearer credential of `/v2/payments/…`. Success is `{"code": "00", "message": "Success",
+"data": …}`; every error is `{"code", "message", "error": {"type", "source", "details":
+[{"field", "message"}], "traceId"}}`.
+"""
+
+from __future__ import annotations
+
+from ...openapi.fragments import (array, json_body, json_response, nullable, obj, parameter,
+                                  provider_document, ref, response_ref, string, with_generic_errors)
+from . import render
+from .rules import CANCEL_EVENT_BY_SOURCE, CANCELLATION_REASONS, PAYMENT_METHOD_TYPES, STATUSES
+
+TIMESTAMP = string("RFC 3339 UTC", format="date-time")
+MONEY = obj({"value": {"type": "number"}, "currency": string()}, ["value", "currency"])
+
+
+def success(data: dict) -> dict:
+    return obj({"code": {"const": "00"}, "message": {"const": "Success"}, "data": data},
+               ["code", "message", "data"])
+
+
+SCHEMAS = {
+    "Error": obj({"code": string(enum=list(render.CODES)), "message": string(), "error": obj({
+        "type": string(), "source": string(),
+        "details": array(obj({"field": string(), "message": string()}, ["field", "message"])),
+        "traceId": string(pattern="^[0-9a-f]{32}$")}, ["type", "source", "details", "traceId"])},
+        ["code", "message", "error"]),
+    "Money": MONEY,
+    "Session": obj({
+        "id": string("the payment-session id (a UUID)"), "clientReferenceId": string(),
+        "amount": ref("Money"), "autoConfirm": {"type": "boolean"}, "mode": string(),
+        "redirectUrl": nullable(obj({name: string() for name in
+                                     ("successReturnUrl", "failureReturnUrl", "expirationReturnUrl")})), "paymentType": string(enum=["SINGLE", "MULTIPLE"]),
+        "paymentMethod": {}, "statementDescriptor": nullable(string()),
+        "saveForFutureUse": {"type": "boolean"}, "showSavedPayment": {"type": "boolean"},
+        "expirationMode": string(), "status": string(enum=list(STATUSES)),
+        "createdAt": TIMESTAMP, "updatedAt": TIMESTAMP, "expiryAt": nullable(TIMESTAMP),
+        "paymentUrl": string(), "chargeDetails": nullable(array(obj({
+            "id": nullable(string()), "paymentSessionId": string(), "amount": ref("Money"),
+            "status": string(), "isCaptured": {"type": "boolean"}}, ["paymentSessionId", "status"]))),
+        "cancelledAt": TIMESTAMP, "cancellationReason": nullable(string()),
+        "metadata": {"type": "object"}, "bypassStatusPage": {"type": "boolean"},
+    }, ["id", "clientReferenceId", "amount", "mode", "paymentType", "status", "createdAt", "updatedAt"]),
+    "SessionAnswer": success(ref("Session")),
+    "AccessToken": success(obj({"accessToken": string("a JWT"), "expiresIn": string(pattern="^[0-9]+$"),
+                                "tokenType": {"const": "Bearer"}}, ["accessToken", "expiresIn", "tokenType"])),
+    "CancelRequest": obj({"cancellationReason": string(enum=list(CANCELLATION_REASONS)),
+                          "source": string(enum=list(CANCEL_EVENT_BY_SOURCE))}, ["cancellationReason"]),
+    "TokenRequest": obj({"grantType": string(enum=["client_credentials"])}, ["grantType"]),
+}
+SECURITY = {
+    "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+               "description": "the accessToken of POST /v1/access-token"},
+    "merchantId": {"type": "apiKey", "in": "header", "name": "X-MERCHANT-ID"},
+    "merchantSecret": {"type": "apiKey", "in": "header", "name": "X-MERCHANT-SECRET"},
+}
+
+
+def error(description: str, code: str, detail: str) -> dict:
+    message, kind, source = render.CODES[code]
+    return json_response(description, ref("Error"), {"code": code, "message": message, "error": {
+        "type": kind, "source": source, "details": [{"field": "", "message": detail}],
+        "traceId": "0" * 32}})
+
+
+RESPONSES = {
+    "Unauthorized": error("missing, malformed, expired or unknown credentials",
+                          "credentials_invalid", render.REQUEST_NEW_TOKEN),
+    "Invalid": error("the body does not decode or validate", "api_validation_error", render.INVALID_PAYLOAD),
+    "Unprocessable": error("no such session, another merchant's, or (cancel) a status that cannot "
+                           "be cancelled", "api_validation_error", render.PAYMENT_NOT_FOUND),
+}
+SESSION_ID = parameter("id", "path", "the payment-session id", example="f5011fb2-e205-46ad-ac20-481429ba1d32")
+BEARER = [{"bearer": []}]
+
+
+def paths() -> dict:
+    return {
+        "/v1/access-token": {"post": {
+            "summary": "Get an access token", "security": [{"merchantId": [], "merchantSecret": []}],
+            "requestBody": json_body(ref("TokenRequest"), example={"grantType": "client_credentials"}),
+            "responses": with_generic_errors({
+                "200": json_response("the token", ref("AccessToken")),
+                "400": response_ref("Invalid"), "401": response_ref("Unauthorized")}, body=True)}},
+        "/v2/payments/{id}/cancel": {"post": {
+            "summary": "Cancel a payment session", "parameters": [SESSION_ID], "security": BEARER,
+            "requestBody": json_body(ref("CancelRequest"), example={"cancellationReason": "REQUESTED_BY_CUSTOMER"}),
+            "responses": with_generic_errors({
+                "200": json_response("the cancelled session", ref("SessionAnswer")),
+                "400": error("the body is invalid, or the session waits for the customer's action",
+                             "api_validation_error", render.INVALID_PAYLOAD),
+                "401": response_ref("Unauthorized"), "422": response_ref("Unprocessable")}, body=True)}},
+        "/v2/payments/{id}": {"get": {
+            "summary": "A payment session", "parameters": [SESSION_ID], "security": BEARER,
+            "responses": with_generic_errors({
+                "200": json_response("the session", ref("SessionAnswer")),
+                "401": response_ref("Unauthorized"), "422": response_ref("Unprocessable")})}},
+    }
+
+
+def document() -> dict:
+    return provider_document(
+        "pivot", "Pivot Payment Session API v2 (simulated)",
+        "Access token, cancel and status of Pivot payment sessions, as the simulator answers them.",
+        paths(), schemas=SCHEMAS, error=ref("Error"), security_schemes=SECURITY, responses=RESPONSES)
