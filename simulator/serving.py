@@ -3,9 +3,8 @@ thread (tests, the pytest plugin), with a clean stop. This is the one place that
 the server.
 
 Waitress's loop must be stopped from its own thread: closing its sockets from another
-thread while it sits in select() raises EBADF there. `BackgroundServer.stop()` asks the
-loop itself, through waitress's trigger, to close everything; the loop then ends because
-it has nothing left to watch.
+thread while it sits in select() raises EBADF there. `BackgroundServer` runs the loop one
+poll at a time and closes everything from that thread once `stop()` sets its flag.
 
 Injected connection faults (`simulator.injection`) need the socket, which waitress keeps
 out of the WSGI environ. So the server's tasks put a callable at `environ[ABORT_KEY]`; when
@@ -86,20 +85,38 @@ def create_server(app, host: str, port: int, threads: int):
 
 
 class BackgroundServer:
+    """Waitress on a background thread. The thread runs waitress's loop one poll at a time
+    and checks a stop flag between polls; on stop it closes every socket itself, from the
+    loop's own thread. Waking it through the trigger only makes the stop prompt: if the
+    trigger is already gone (seen once in CI as EBADF), the poll timeout wakes it anyway."""
+
     def __init__(self, app, host: str = "127.0.0.1", port: int = 0, threads: int = 16):
         self._server = create_server(app, host=host, port=port, threads=threads)
         self.url = f"http://{host}:{self._server.effective_port}"
-        self._thread = threading.Thread(target=self._server.run, name="sandbox-server", daemon=True)
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sandbox-server", daemon=True)
+
+    def _run(self) -> None:
+        server, adj = self._server, self._server.adj
+        try:
+            while not self._stopping.is_set() and server._map:
+                wasyncore.loop(timeout=adj.asyncore_loop_timeout, use_poll=adj.asyncore_use_poll,
+                               map=server._map, count=1)
+        finally:
+            wasyncore.close_all(server._map)
 
     def start(self) -> "BackgroundServer":
         self._thread.start()
         return self
 
     def stop(self, timeout: float = 5.0) -> None:
-        server = self._server
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        self._stopping.set()
+        try:
+            self._server.trigger.pull_trigger()
+        except OSError:
+            pass   # no trigger to pull: the loop notices the flag within one poll timeout
         self._thread.join(timeout)
-        server.task_dispatcher.shutdown()
+        self._server.task_dispatcher.shutdown()
 
     def __enter__(self) -> "BackgroundServer":
         return self.start()
