@@ -32,7 +32,6 @@ def cancel():
     caller = authenticate()
     if isinstance(caller, Response):
         return caller
-    annotate(merchant=caller.merchant.id)
     replays = sandbox().replay_cache(REPLAY_CACHE)
     cache_key = f"{caller.merchant.id}\n{caller.request_id}"
     fingerprint = signature.digest(raw_body())
@@ -61,7 +60,6 @@ def status(key: str):
     caller = authenticate()
     if isinstance(caller, Response):
         return caller
-    annotate(merchant=caller.merchant.id)
     order = sandbox().book.find("doku", key, caller.merchant.id)
     if order is None:
         annotate(lookup=f"no order of merchant {caller.merchant.id} has invoice_number or "

@@ -17,6 +17,8 @@ def authenticate(header: str | None) -> Merchant | None:
     reason, merchant = _check(header)
     if merchant is None:
         annotate(auth=reason)
+    else:
+        annotate(merchant=merchant.id)
     return merchant
 
 

@@ -58,7 +58,6 @@ def _caller(endpoint: str, order_id: str) -> Merchant | Response:
     merchant = authenticate(request.headers.get("Authorization"))
     if merchant is None:
         return render.reply(render.UNAUTHORIZED)
-    annotate(merchant=merchant.id)
     if not payload.valid_order_id(order_id):
         detail = "orderId must be 1-30 letters, digits, '-' or '_'"
         annotate(lookup=f"{order_id[:60]!r}: {detail}")

@@ -41,7 +41,7 @@ def _serve(endpoint: str) -> Response:
         annotate(payload=str(exc))
         return render.error(400, str(exc))
     merchant = caller.merchant
-    annotate(merchant=merchant.id, order_id=str(sent_id))
+    annotate(order_id=str(sent_id))
     found = _lookup(str(sent_id), merchant)
     if isinstance(found, Response):
         return found

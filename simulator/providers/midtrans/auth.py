@@ -21,6 +21,8 @@ def authenticate(header: str | None) -> Merchant | None:
     merchant = sandbox().merchants.by_credential("midtrans", "server_key", server_key)
     if merchant is None:
         annotate(auth=f"no merchant has that server key; it is {_shape(server_key)}")
+    else:
+        annotate(merchant=merchant.id)
     return merchant
 
 

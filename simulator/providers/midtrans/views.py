@@ -39,7 +39,6 @@ def status(tx_id: str):
     merchant = authenticate(request.headers.get("Authorization"))
     if merchant is None:
         return render.unauthorized()
-    annotate(merchant=merchant.id)
     order = _find(tx_id, merchant.id)
     if order is None:
         return render.not_found()
@@ -59,7 +58,6 @@ def _act(tx_id: str, event: str, endpoint: str, success: tuple[str, str]):
     merchant = authenticate(request.headers.get("Authorization"))
     if merchant is None:
         return render.unauthorized()
-    annotate(merchant=merchant.id)
     try:
         read_json()   # the body is ignored (clients send {}, nothing, or null) but must parse
     except BodyError as exc:

@@ -37,6 +37,7 @@ def check_credentials(merchant_id: str | None, secret: str | None) -> Merchant |
     if not hmac.compare_digest(merchant.credentials["merchant_secret"].encode(), secret.encode()):
         annotate(auth=f"X-MERCHANT-SECRET is not the secret of merchant {merchant.id}")
         return None
+    annotate(merchant=merchant.id)
     return merchant
 
 
@@ -70,6 +71,7 @@ def authenticate(header: str | None) -> Merchant | None:
     if merchant is None:
         return _refuse("unknown_merchant", f"merchantId claim {merchant_id!r} is no Pivot "
                        "merchant of this scenario")
+    annotate(merchant=merchant.id)
     return merchant
 
 

@@ -30,7 +30,6 @@ def access_token():
                                       request.headers.get("X-MERCHANT-SECRET"))
     if merchant is None:
         return render.credentials_invalid()
-    annotate(merchant=merchant.id)
     try:
         payloads.access_token_request()
     except payloads.Invalid as exc:
@@ -44,7 +43,6 @@ def cancel(session_id: str):
     merchant = auth.authenticate(request.headers.get("Authorization"))
     if merchant is None:
         return render.credentials_invalid()
-    annotate(merchant=merchant.id)
     try:
         wanted = payloads.cancel_request()
     except payloads.Invalid as exc:
@@ -67,7 +65,6 @@ def status(session_id: str):
     merchant = auth.authenticate(request.headers.get("Authorization"))
     if merchant is None:
         return render.credentials_invalid()
-    annotate(merchant=merchant.id)
     found = _session(session_id, merchant)
     return found if isinstance(found, Response) else render.session_response(found)
 
