@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response
 
+from ... import idempotency
 from ...orders import NOT_FOUND, Refusal
 from ...wire import BodyError, annotate, json_response, raw_body, read_json, sandbox
 from . import render, rules, signature
@@ -32,26 +33,19 @@ def cancel():
     caller = authenticate()
     if isinstance(caller, Response):
         return caller
-    replays = sandbox().replay_cache(REPLAY_CACHE)
-    cache_key = f"{caller.merchant.id}\n{caller.request_id}"
-    fingerprint = signature.digest(raw_body())
-    remembered = replays.claim(cache_key, fingerprint)
-    if remembered is not None:
-        if remembered.in_flight:
-            annotate(idempotency="the first request with this Request-Id is still being processed")
-            return render.error(render.REQUEST_IN_FLIGHT)
-        if remembered.fingerprint != fingerprint:
-            annotate(idempotency="Request-Id reused with a different body")
-            return render.error(render.REQUEST_ID_REUSED)
-        annotate(idempotency=f"Request-Id seen before: 409 with the first response (HTTP {remembered.status})")
-        return json_response(remembered.body, 409)
-    try:
-        body, status = _cancel(caller)
-    except BaseException:
-        replays.release(cache_key)
-        raise
-    replays.complete(cache_key, status, body)
-    return json_response(body, status)
+    outcome = idempotency.once(sandbox().replay_cache(REPLAY_CACHE),
+                               f"{caller.merchant.id}\n{caller.request_id}",
+                               signature.digest(raw_body()), lambda: _cancel(caller))
+    if isinstance(outcome, idempotency.InFlight):
+        annotate(idempotency="the first request with this Request-Id is still being processed")
+        return render.error(render.REQUEST_IN_FLIGHT)
+    if isinstance(outcome, idempotency.Clash):
+        annotate(idempotency="Request-Id reused with a different body")
+        return render.error(render.REQUEST_ID_REUSED)
+    if isinstance(outcome, idempotency.Replayed):
+        annotate(idempotency=f"Request-Id seen before: 409 with the first response (HTTP {outcome.status})")
+        return json_response(outcome.body, 409)
+    return json_response(outcome.body, outcome.status)
 
 
 @blueprint.get("/orders/v1/status/<path:key>")

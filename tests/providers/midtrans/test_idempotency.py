@@ -62,3 +62,36 @@ def test_keys_are_per_merchant_and_cleared_by_reset(client, auth):
     after_reset = client.post("/v2/MT-VA-BCA-PENDING/cancel", headers=headers)
 
     assert json.loads(after_reset.data)["status_code"] == "200"
+
+
+def test_a_failed_first_attempt_never_blocks_its_retry(client, auth, sandbox, monkeypatch):
+    """The first call dies mid-change (here: the store refuses the write); its key is
+    released, so the retry with the same key is processed instead of answering 202."""
+    import sqlite3
+
+    real = sandbox.store.compare_and_set
+    calls = []
+
+    def locked_once(old, new):
+        calls.append(old.order_id)
+        if len(calls) == 1:
+            raise sqlite3.OperationalError("database is locked")
+        return real(old, new)
+
+    monkeypatch.setattr(sandbox.store, "compare_and_set", locked_once)
+    headers = {**auth, "Idempotency-Key": "dies-first"}
+    first = client.post("/v2/MT-VA-BCA-PENDING/cancel", headers=headers)
+    assert first.status_code == 500 and first.get_json()["status_code"] == "500"
+    retry = client.post("/v2/MT-VA-BCA-PENDING/cancel", headers=headers)
+    assert retry.status_code == 200
+    assert retry.get_json()["status_code"] == "200"
+    assert retry.get_json()["transaction_status"] == "cancel"
+
+
+def test_a_refused_first_attempt_is_not_replayed(client, auth):
+    headers = {**auth, "Idempotency-Key": "refused-first"}
+    refused = client.post("/v2/MT-CARD-BNI-AUTHORIZE/cancel", headers=headers)
+    assert refused.get_json()["status_code"] == "412"
+    client.post("/_sim/orders/midtrans/MT-CARD-BNI-AUTHORIZE/capture")
+    retry = client.post("/v2/MT-CARD-BNI-AUTHORIZE/cancel", headers=headers)
+    assert retry.get_json()["status_code"] == "200"
