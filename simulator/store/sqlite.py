@@ -9,6 +9,7 @@ lookups need, plus the whole order as JSON. Compare-and-set is a single
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from typing import Iterable
@@ -30,6 +31,7 @@ CREATE TABLE IF NOT EXISTS orders (
 );
 CREATE INDEX IF NOT EXISTS orders_by_transaction ON orders (provider, transaction_id);
 CREATE INDEX IF NOT EXISTS orders_by_order_id ON orders (provider, order_id);
+CREATE TABLE IF NOT EXISTS secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL);
 """
 
 
@@ -103,6 +105,13 @@ class SQLiteStore:
                 (new.status, new.version, json.dumps(new.to_dict(), separators=(",", ":")),
                  *old.key, old.version))
         return cursor.rowcount == 1
+
+    def secret(self, name: str) -> bytes:
+        """The run's random secret `name` (32 bytes), made on first use and kept for the
+        life of the store: every process on the store signs and verifies with the same."""
+        with self._lock:
+            self._db.execute("INSERT OR IGNORE INTO secrets VALUES (?, ?)", (name, os.urandom(32)))
+            return self._db.execute("SELECT value FROM secrets WHERE name=?", (name,)).fetchone()[0]
 
     def count(self) -> int:
         with self._lock:

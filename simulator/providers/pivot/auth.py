@@ -16,7 +16,7 @@ import hmac
 from datetime import datetime, timezone
 
 from ...merchants import Merchant
-from ...wire import annotate, sandbox
+from ...wire import annotate, describe_scheme, sandbox
 from . import tokens
 from .rules import TOKEN_LIFETIME
 
@@ -44,7 +44,8 @@ def check_credentials(merchant_id: str | None, secret: str | None) -> Merchant |
 def issue(merchant: Merchant) -> str:
     """A fresh access token for `merchant`, valid for TOKEN_LIFETIME on the simulator clock."""
     exp = int((sandbox().clock.now() + TOKEN_LIFETIME).timestamp())
-    return tokens.sign(tokens.access_claims(merchant.credentials["merchant_id"], exp))
+    return tokens.sign(tokens.access_claims(merchant.credentials["merchant_id"], exp),
+                       sandbox().signing_key(tokens.SIGNING_KEY))
 
 
 def authenticate(header: str | None) -> Merchant | None:
@@ -53,9 +54,9 @@ def authenticate(header: str | None) -> Merchant | None:
         return _refuse("missing_header", "no Authorization header")
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        return _refuse("not_bearer", f"Authorization scheme {scheme!r} is not 'Bearer <token>'")
+        return _refuse("not_bearer", f"Authorization {describe_scheme(header)}; expected 'Bearer <token>'")
     try:
-        claims = tokens.verify(token.strip())
+        claims = tokens.verify(token.strip(), sandbox().signing_key(tokens.SIGNING_KEY))
     except tokens.TokenError as exc:
         return _refuse(exc.reason, str(exc))
     exp = claims.get("exp")

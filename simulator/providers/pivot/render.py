@@ -112,7 +112,8 @@ def _charges(order: Order, payment_type: str, updated_at: str) -> list | None:
 
 def payment_url(order: Order) -> str:
     exp = int(order.expires_at.timestamp()) if order.expires_at else 0
-    token = tokens.sign({"uuid": order.transaction_id, "iss": tokens.ISSUER, "exp": exp})
+    token = tokens.sign({"uuid": order.transaction_id, "iss": tokens.ISSUER, "exp": exp},
+                        sandbox().signing_key(tokens.SIGNING_KEY))
     return f"{PAY_HOST}/detail?token={token}"
 
 

@@ -2,8 +2,10 @@
 
 Pivot's access token is an HS256 JWT whose claims are `iss`, `sub`, `exp`, `clientId` and
 `merchantId` (fact sheet §2). Pivot's signing key is private, so the simulator signs with
-its own key, `SIMULATOR_KEY`. Pure functions, no clock and no Flask: `verify` checks the
-form and the signature only; expiry and the merchant are the caller's business.
+a random key of its own run (`Sandbox.signing_key(SIGNING_KEY)`, kept in the store), never
+with a constant anyone could read in the source. Pure functions, no clock and no Flask:
+`verify` checks the form and the signature only; expiry and the merchant are the caller's
+business.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import hmac
 import json
 from typing import Any, Mapping
 
-SIMULATOR_KEY = b"pivot-sim-jwt-secret-0001"
+SIGNING_KEY = "pivot-jwt"            # the purpose name of the run's key
 ISSUER = "backend-portal"
 HEADER = {"alg": "HS256", "typ": "JWT"}
 
@@ -52,7 +54,7 @@ def _signature(signing_input: str, key: bytes) -> str:
     return b64url(hmac.new(key, signing_input.encode("ascii"), hashlib.sha256).digest())
 
 
-def sign(claims: Mapping[str, Any], key: bytes = SIMULATOR_KEY) -> str:
+def sign(claims: Mapping[str, Any], key: bytes) -> str:
     """`claims` as an HS256 JWT; compact JSON in the claims' own key order."""
     signing_input = f"{b64url(_compact(HEADER))}.{b64url(_compact(claims))}"
     return f"{signing_input}.{_signature(signing_input, key)}"
@@ -74,7 +76,7 @@ def _json_object(part: str, what: str) -> dict:
     return value
 
 
-def verify(token: str, key: bytes = SIMULATOR_KEY) -> dict:
+def verify(token: str, key: bytes) -> dict:
     """The claims of `token` if it is a well-formed HS256 JWT signed with `key`."""
     parts = token.split(".")
     if len(parts) != 3 or not all(parts[:2]):

@@ -14,7 +14,9 @@ MERCHANT_ID = "7d2c1e4a-0b6f-4c1d-9a3e-5f8b2c7d1e90"
 MERCHANT_SECRET = "pivot-sim-merchant-secret-0001"
 OTHER_MERCHANT_ID = "2f8e4b1c-6d3a-4e9f-8b7c-1a5d9e3f6c24"
 OTHER_MERCHANT_SECRET = "pivot-sim-merchant-secret-0002"
-SIM_KEY = b"pivot-sim-jwt-secret-0001"
+# the key the fact sheet's sample token was signed with (the simulator signs with a random
+# key of its run, `sandbox.signing_key("pivot-jwt")`)
+SHEET_KEY = b"pivot-sim-jwt-secret-0001"
 
 # fixed session ids of scenarios/default.yaml
 SAMPLE_SESSION = "f5011fb2-e205-46ad-ac20-481429ba1d32"        # REQUIRE_PAYMENT_METHOD
@@ -31,7 +33,7 @@ def b64url(data: bytes) -> str:
     return base64.b64encode(data).decode().replace("+", "-").replace("/", "_").rstrip("=")
 
 
-def hs256(header: dict, claims: dict, key: bytes = SIM_KEY) -> str:
+def hs256(header: dict, claims: dict, key: bytes) -> str:
     """An HS256 JWT built by hand (not with the simulator's code)."""
     head = b64url(json.dumps(header, separators=(",", ":")).encode())
     body = b64url(json.dumps(claims, separators=(",", ":")).encode())

@@ -12,7 +12,7 @@ import pytest
 from simulator.providers.pivot import tokens
 
 from .conftest import (GRANT, MERCHANT_ID, OTHER_MERCHANT_ID, OTHER_MERCHANT_SECRET, SAMPLE_SESSION,
-                       SIM_KEY, TOKEN_HEADERS, assert_pivot_error, b64url, decode_part, get_token,
+                       SHEET_KEY, TOKEN_HEADERS, assert_pivot_error, b64url, decode_part, get_token,
                        hs256, last_journal)
 
 SHEET_TOKEN = (
@@ -28,7 +28,12 @@ INVALID_MESSAGE = ("Access token is invalid, please verify that the authenticati
 STATUS_PATH = f"/v2/payments/{SAMPLE_SESSION}"
 
 
-def independent_verify(token: str, key: bytes = SIM_KEY) -> dict:
+@pytest.fixture
+def run_key(sandbox) -> bytes:
+    return sandbox.signing_key(tokens.SIGNING_KEY)
+
+
+def independent_verify(token: str, key: bytes) -> dict:
     head, body, signature = token.split(".")
     expected = b64url(hmac.new(key, f"{head}.{body}".encode(), hashlib.sha256).digest())
     assert hmac.compare_digest(expected, signature)
@@ -39,40 +44,40 @@ def independent_verify(token: str, key: bytes = SIM_KEY) -> dict:
 # -- the sheet's vector and independent checks ------------------------------------------
 
 def test_sheet_vector_is_reproduced_exactly():
-    assert tokens.sign(tokens.access_claims(MERCHANT_ID, 1778660735)) == SHEET_TOKEN
+    assert tokens.sign(tokens.access_claims(MERCHANT_ID, 1778660735), SHEET_KEY) == SHEET_TOKEN
 
 
 def test_independent_signer_reproduces_the_sheet_vector():
-    assert hs256({"alg": "HS256", "typ": "JWT"}, SHEET_CLAIMS) == SHEET_TOKEN
+    assert hs256({"alg": "HS256", "typ": "JWT"}, SHEET_CLAIMS, SHEET_KEY) == SHEET_TOKEN
 
 
 def test_simulator_verifies_the_sheet_vector():
-    assert tokens.verify(SHEET_TOKEN) == SHEET_CLAIMS
+    assert tokens.verify(SHEET_TOKEN, SHEET_KEY) == SHEET_CLAIMS
 
 
-def test_issued_token_verifies_independently(client, sandbox):
+def test_issued_token_verifies_independently(client, sandbox, run_key):
     response = client.post("/v1/access-token", json=GRANT, headers=TOKEN_HEADERS)
     assert response.status_code == 200
     body = response.get_json()
     assert body["code"] == "00" and body["message"] == "Success"
     assert body["data"]["expiresIn"] == "900" and body["data"]["tokenType"] == "Bearer"
-    claims = independent_verify(body["data"]["accessToken"])
+    claims = independent_verify(body["data"]["accessToken"], run_key)
     assert list(claims) == ["iss", "sub", "exp", "clientId", "merchantId"]
     assert claims["iss"] == "backend-portal"
     assert claims["sub"] == claims["clientId"] == claims["merchantId"] == MERCHANT_ID
     assert claims["exp"] == int(sandbox.clock.now().timestamp()) + 900
 
 
-def test_token_signed_by_independent_signer_is_accepted(client, sandbox):
+def test_token_signed_by_independent_signer_is_accepted(client, sandbox, run_key):
     exp = int(sandbox.clock.now().timestamp()) + 60
-    token = hs256({"alg": "HS256", "typ": "JWT"}, {**SHEET_CLAIMS, "exp": exp})
+    token = hs256({"alg": "HS256", "typ": "JWT"}, {**SHEET_CLAIMS, "exp": exp}, run_key)
     response = client.get(STATUS_PATH, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
     assert response.get_json()["data"]["id"] == SAMPLE_SESSION
 
 
-def test_other_merchant_gets_its_own_token(client):
-    claims = independent_verify(get_token(client, OTHER_MERCHANT_ID, OTHER_MERCHANT_SECRET))
+def test_other_merchant_gets_its_own_token(client, run_key):
+    claims = independent_verify(get_token(client, OTHER_MERCHANT_ID, OTHER_MERCHANT_SECRET), run_key)
     assert claims["merchantId"] == OTHER_MERCHANT_ID
 
 
@@ -125,23 +130,55 @@ def test_bad_authorization_header_is_refused(client, header, refused):
     assert last_journal(client)["notes"]["token"]["refused"] == refused
 
 
-def test_token_for_unknown_merchant_is_refused(client, sandbox):
+def test_token_for_unknown_merchant_is_refused(client, sandbox, run_key):
     stranger = "00000000-0000-4000-8000-000000000000"
     exp = int(sandbox.clock.now().timestamp()) + 60
     token = hs256({"alg": "HS256", "typ": "JWT"}, {"iss": "backend-portal", "sub": stranger,
                                                    "exp": exp, "clientId": stranger,
-                                                   "merchantId": stranger})
+                                                   "merchantId": stranger}, run_key)
     response = client.get(STATUS_PATH, headers={"Authorization": f"Bearer {token}"})
     assert_pivot_error(response, 401, "credentials_invalid")
     assert last_journal(client)["notes"]["token"]["refused"] == "unknown_merchant"
 
 
-def test_journal_never_holds_the_signing_key_or_secret(client):
+def test_journal_never_holds_the_signing_key_or_secret(client, run_key):
     token = _tampered("payload changed", get_token(client))
     client.get(STATUS_PATH, headers={"Authorization": f"Bearer {token}"})
     text = client.get("/_sim/journal").get_data(as_text=True)
-    assert SIM_KEY.decode() not in text
+    for form in (run_key.hex(), b64url(run_key), run_key.decode("latin-1")):
+        assert form not in text
     assert "pivot-sim-merchant-secret-0001" not in text
+
+
+# -- the signing key is the run's own ------------------------------------------------------
+
+def test_a_token_minted_with_a_key_from_the_source_is_refused(client, sandbox):
+    exp = int(sandbox.clock.now().timestamp()) + 60
+    token = hs256({"alg": "HS256", "typ": "JWT"}, {**SHEET_CLAIMS, "exp": exp}, SHEET_KEY)
+    response = client.get(STATUS_PATH, headers={"Authorization": f"Bearer {token}"})
+    assert_pivot_error(response, 401, "credentials_invalid")
+    assert last_journal(client)["notes"]["token"]["refused"] == "bad_signature"
+
+
+def test_each_run_has_its_own_key_which_survives_a_reset(client, sandbox, run_key, default_scenario):
+    from simulator.app import create_app
+    from simulator.settings import Settings
+    other = create_app(Settings(store="memory"), scenario=default_scenario).extensions["sandbox"]
+    assert len(run_key) == 32 and other.signing_key(tokens.SIGNING_KEY) != run_key
+    token = get_token(client)
+    assert client.post("/_sim/reset").status_code == 200
+    assert client.get(STATUS_PATH, headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+def test_processes_on_one_store_file_share_the_key(tmp_path, default_scenario):
+    from simulator.app import create_app
+    from simulator.settings import Settings
+    settings = Settings(store=f"sqlite:{tmp_path / 'run.db'}")
+    first = create_app(settings, scenario=default_scenario).test_client()
+    second = create_app(settings, scenario=default_scenario).test_client()
+    token = get_token(first)
+    response = second.get(STATUS_PATH, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
 
 
 # -- expiry on the simulator clock --------------------------------------------------------
@@ -200,10 +237,10 @@ def test_bad_token_request_body_gets_400(client, kwargs, detail):
     assert body["message"] == "The request was invalid, or an error occurred in downstream provider"
 
 
-def test_access_token_on_the_prefixed_mount(client):
+def test_access_token_on_the_prefixed_mount(client, run_key):
     response = client.post("/pivot/v1/access-token", json=GRANT, headers=TOKEN_HEADERS)
     assert response.status_code == 200
-    independent_verify(response.get_json()["data"]["accessToken"])
+    independent_verify(response.get_json()["data"]["accessToken"], run_key)
 
 
 def test_access_token_wrong_method_is_pivot_shaped(client):
