@@ -19,9 +19,9 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from . import injection, scenarios
 from .control import control_api, webhooks_api
-from .journal import redact_headers
 from .openapi import openapi_api
 from .providers import PROVIDERS
+from .redaction import redact_headers
 from .sandbox import Sandbox
 from .settings import Settings
 from .store import open_store

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import deque
-from typing import Any, Iterable
+from typing import Any
 
 
 class Journal:
@@ -51,17 +51,3 @@ class Journal:
     def __len__(self) -> int:
         return len(self._entries)
 
-
-def redact_headers(headers: Iterable[tuple[str, str]], secret_names: frozenset[str]) -> dict:
-    """Headers as a dict, with credentials blanked: the journal never stores a secret."""
-    out = {}
-    for name, value in headers:
-        lower = name.lower()
-        if lower == "authorization":
-            scheme = value.split(" ", 1)[0] if " " in value else ""
-            out[name] = f"{scheme} ***".strip()
-        elif lower in secret_names:
-            out[name] = "***"
-        else:
-            out[name] = value
-    return out

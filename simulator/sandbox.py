@@ -18,6 +18,7 @@ from .ids import Randomness
 from .journal import Journal
 from .merchants import MerchantDirectory
 from .orders import Lifecycle, Order, OrderBook, Transition
+from .redaction import Redactor, merchant_secrets
 from .replay import ReplayCache
 from .scenarios import Scenario, build_orders
 from .settings import Settings
@@ -38,9 +39,11 @@ class Sandbox:
                               on_change=self._changed)
         self.scenario: Scenario | None = None
         self.merchants = MerchantDirectory()
+        self.redactor = Redactor()
         self.rand = Randomness(0)
         self.faults = FaultBook()
         self._replays: dict[str, ReplayCache] = {}
+        self._keys: dict[str, bytes] = {}
         self._listeners: list[ChangeListener] = []
         self.webhooks = Dispatcher(settings, self.clock, policy=delivery_policy(self.faults))
         self.on_change(notifying(self))
@@ -51,6 +54,8 @@ class Sandbox:
         store's orders, as after a restart on a file store) its orders."""
         self.scenario = scenario
         self.merchants = scenario.merchants
+        self.redactor = Redactor(merchant_secrets(
+            scenario.merchants, {name: p.secret_credentials for name, p in self.providers.items()}))
         self.rand = Randomness(scenario.seed)
         self.clock.configure(scenario.clock_start, scenario.clock_frozen)
         self.faults.load(scenario.faults, scenario.seed)
@@ -68,6 +73,15 @@ class Sandbox:
         self.load(self.scenario)
 
     # -- per-run provider state ----------------------------------------------------------
+    def signing_key(self, purpose: str) -> bytes:
+        """A random key of this run for `purpose` (e.g. Pivot's access tokens): nobody can
+        mint a token from the source code, and every process on the store shares it. It
+        outlives resets and scenario loads, like the run itself."""
+        key = self._keys.get(purpose)
+        if key is None:
+            key = self._keys[purpose] = self.store.secret(purpose)
+        return key
+
     def replay_cache(self, name: str, ttl: timedelta | None = None) -> ReplayCache:
         cache = self._replays.get(name)
         if cache is None:

@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 
 from .clock import Clock
 from .notification import Notification, RetrySchedule
+from .redaction import redact_headers
 from .settings import Settings
 
 log = logging.getLogger("simulator.webhooks")
@@ -75,7 +76,7 @@ class Delivery:
         return {"id": self.id, "provider": self.provider, "merchant": self.merchant,
                 "order_id": self.order_id, "event": self.notification.event, "url": self.url,
                 "status": self.status, "redelivery_of": self.redelivery_of, "fault": self.fault,
-                "request": {"headers": dict(self.notification.headers),
+                "request": {"headers": redact_headers(self.notification.headers.items()),
                             "body": self.notification.body.decode("utf-8", "replace")},
                 "attempts": [a.to_dict() for a in self.attempts]}
 

@@ -11,6 +11,9 @@ from typing import Any
 from flask import Response, current_app, g, request
 
 
+KNOWN_SCHEMES = frozenset({"basic", "bearer", "digest", "token", "negotiate", "apikey", "hmac"})
+
+
 class BodyError(ValueError):
     """The request body is not the JSON the caller promised; the message says why."""
 
@@ -59,6 +62,17 @@ def annotate(**notes: Any) -> None:
         injection.observe(notes)
 
 
+def describe_scheme(header: str) -> str:
+    """What an Authorization header's scheme is, for a journal note, without quoting a
+    credential: only a well-known scheme name is ever shown."""
+    scheme, space, rest = header.strip().partition(" ")
+    known = scheme if scheme.lower() in KNOWN_SCHEMES else None
+    if not space or not rest.strip():
+        return (f"is only the scheme {known!r}, with no credential" if known
+                else "has no scheme (a bare credential)")
+    return f"scheme {known!r} is not the expected one" if known else "has an unrecognised scheme"
+
+
 class BasicAuthError(ValueError):
     """The Authorization header is not usable Basic credentials; the message says why."""
 
@@ -71,7 +85,7 @@ def basic_credentials(header: str | None, expected: str) -> tuple[str, str]:
         raise BasicAuthError("no Authorization header")
     scheme, _, encoded = header.strip().partition(" ")
     if scheme.lower() != "basic" or not encoded.strip():
-        raise BasicAuthError(f"Authorization scheme {scheme!r} is not Basic")
+        raise BasicAuthError(f"Authorization {describe_scheme(header)}; expected 'Basic <base64 of {expected}>'")
     try:
         decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):

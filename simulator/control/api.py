@@ -212,7 +212,8 @@ def journal():
     limit = _whole_number("limit", "a number")
     if limit is not None:
         entries = entries[-limit:] if limit else []
-    return json_response({"count": len(entries), "cap": box.journal.cap, "entries": entries})
+    return json_response({"count": len(entries), "cap": box.journal.cap,
+                          "entries": box.redactor.value(entries)})
 
 
 def _whole_number(name: str, what: str) -> int | None:

@@ -23,7 +23,7 @@ def list_deliveries():
     deliveries = box.webhooks.query(provider=request.args.get("provider"),
                                     order_id=request.args.get("order_id"), status=status)
     return json_response({"count": len(deliveries), "cap": box.settings.webhook_log_cap,
-                          "deliveries": deliveries})
+                          "deliveries": box.redactor.value(deliveries)})
 
 
 @webhooks_api.get("/webhooks/<int:delivery_id>")
@@ -31,7 +31,7 @@ def get_delivery(delivery_id: int):
     delivery = sandbox().webhooks.describe(delivery_id)
     if delivery is None:
         return _unknown(delivery_id)
-    return json_response(delivery)
+    return json_response(sandbox().redactor.value(delivery))
 
 
 @webhooks_api.post("/webhooks/<int:delivery_id>/redeliver")
@@ -39,7 +39,7 @@ def redeliver(delivery_id: int):
     delivery = sandbox().webhooks.redeliver(delivery_id)
     if delivery is None:
         return _unknown(delivery_id)
-    return json_response(sandbox().webhooks.describe(delivery.id), 202)
+    return json_response(sandbox().redactor.value(sandbox().webhooks.describe(delivery.id)), 202)
 
 
 def _unknown(delivery_id: int):

@@ -42,6 +42,7 @@ class Provider:
     # spec (validated scenario order) → {transaction_id?, channel?, bank?, extra?}
     prepare_order: Callable[[Mapping[str, Any], Randomness], dict] = no_order_fields
     secret_headers: frozenset[str] = frozenset()   # lower-case header names never journaled
+    secret_credentials: tuple[str, ...] = ()       # credential keys that are secrets (masked)
     events_doc: Mapping[str, str] = field(default_factory=dict)
     notifier: Notifier | None = None               # its webhooks; None: sends none
     openapi: Callable[[], dict] | None = None      # its OpenAPI document; None: undocumented

@@ -1,6 +1,9 @@
 """GET/DELETE /_sim/journal: what was asked and answered, filtered, bounded, secret-free."""
 
+import base64
+
 from simulator.app import create_app
+from simulator.redaction import mask_authorization
 from simulator.settings import Settings
 
 from tests.providers.midtrans.conftest import basic, SERVER_KEY
@@ -16,7 +19,9 @@ def test_entries_record_request_response_and_notes(client):
     assert entry["merchant"] == "G000000001"
     assert entry["method"] == "POST" and entry["status"] == 200
     assert entry["request"]["body"] == "{}"
-    assert entry["request"]["headers"]["Authorization"] == "Basic ***"
+    assert entry["request"]["headers"]["Authorization"] == mask_authorization(
+        "Basic " + base64.b64encode(b"SB-Mid-server-SIMULATOR-KEY:").decode())
+    assert entry["request"]["headers"]["Authorization"].startswith("Basic U0It…·")
     assert '"transaction_status":"cancel"' in entry["response"]["body"]
     assert entry["duration_ms"] >= 0
 

@@ -95,6 +95,7 @@ PROVIDER = Provider(
     path_prefixes=("/checkout/", "/orders/"),
     error_response=render.http_error,
     credential_keys=("client_id", "secret_key"),
+    secret_credentials=("secret_key",),
     channels=rules.CHANNEL_IDS,
     default_currency="IDR",
     default_expires_in=rules.DEFAULT_EXPIRY,

@@ -73,6 +73,7 @@ PROVIDER = Provider(
     path_prefixes=("/pg/",),
     error_response=render.http_error,
     credential_keys=("merchant_id", "merchant_key"),
+    secret_credentials=("merchant_key",),
     channels=rules.SOURCES_OF_FUNDS,
     default_currency="IDR",
     default_expires_in=rules.DEFAULT_TIMEOUT,

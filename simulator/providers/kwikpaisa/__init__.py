@@ -80,6 +80,7 @@ PROVIDER = Provider(
     path_prefixes=("/api/v3/pg/",),
     error_response=render.http_error,
     credential_keys=("api_key", "secret_key"),
+    secret_credentials=("api_key", "secret_key"),
     channels=rules.PAYMENT_METHODS,
     default_currency="INR",
     default_expires_in=rules.DEFAULT_EXPIRY,

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from ...merchants import Merchant
+from ...redaction import mask
 from ...wire import annotate, sandbox
 from . import features, signature
 from .explain import diagnose
@@ -56,7 +57,7 @@ def identify(headers: Mapping[str, str]) -> Caller:
     api_key = values["X-API-KEY"]
     merchant = sandbox().merchants.by_credential("kwikpaisa", "api_key", api_key)
     if merchant is None:
-        annotate(auth=f"no KwikPaisa merchant has API key {api_key[:24]!r}"
+        annotate(auth=f"no KwikPaisa merchant has API key {mask(api_key)}"
                       + ("; live keys are not valid in the sandbox" if api_key.startswith("pk_live_") else ""))
         raise AuthFailure(INVALID_API_KEY)
     annotate(merchant=merchant.id)

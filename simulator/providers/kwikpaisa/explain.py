@@ -1,10 +1,12 @@
 """Why a KwikPaisa signature did not match: the journal note of a 401 `Invalid signature.`
 
 Runs only after a mismatch, never on the accepted path. It records what the simulator
-expected — the canonical payload, the exact message (payload + X-TIMESTAMP) and its
-digest — which accepted forms were tried, and then replays common client mistakes to
+expected — the canonical payload, the exact message (payload + X-TIMESTAMP) and the first
+characters of its HMAC —, which accepted forms were tried, and then replays common client mistakes to
 name the one that reproduces the signature received, and the component it lies in
-(payload, timestamp, secret, encoding). The secret itself is never written down.
+(payload, timestamp, secret, encoding). The secret itself is never written down, and
+neither is a whole expected HMAC: the journal must not become a signing oracle, so it shows
+`SIGNATURE_SHOWN` hex characters of each, enough to compare with what a client computed.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import re
 from typing import Any, Iterator, Mapping
 
 from ...merchants import Merchant
+from ...redaction import mask
 from ...wire import sandbox
 from . import signature
 from .payload import Body
@@ -22,6 +25,7 @@ from .payload import Body
 NOTE_TEXT_CAP = 4096        # characters of each message kept in the journal note
 TIMESTAMP_SEARCH_CAP = 900  # seconds either side searched for a changed X-TIMESTAMP
 SIGNATURE_TEXT_CAP = 200    # characters of the received X-SIGNATURE kept
+SIGNATURE_SHOWN = 8         # hex characters of an expected HMAC shown (never all 64)
 _HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 # an order_id string a client may have sent as a JSON integer: ASCII digits only, since
 # str.isdigit() also accepts '³' and other Unicode digits that int() refuses
@@ -40,9 +44,9 @@ def diagnose(provided: str, timestamp: str, raw: bytes, body: Body, merchant: Me
         "x_timestamp": timestamp,
         "expected_canonical_payload": _text(canonical) if canonical is not None else None,
         "expected_message": _text(signature.message(expected, timestamp)),
-        "expected_signature": signature.sign(expected, timestamp, secret),
+        "expected_signature": _shown(signature.sign(expected, timestamp, secret)),
         "tried": [{"form": form, "message": _text(signature.message(payload, timestamp)),
-                   "signature": signature.sign(payload, timestamp, secret)}
+                   "signature": _shown(signature.sign(payload, timestamp, secret))}
                   for form, payload in accepted.items()],
     }
     if not _HEX_DIGEST.fullmatch(provided):
@@ -60,7 +64,7 @@ def diagnose(provided: str, timestamp: str, raw: bytes, body: Body, merchant: Me
     note.update(component=None, likely_mistake=None,
                 hint="no common mistake reproduces this signature: the body or X-TIMESTAMP "
                      "was changed after signing, or it was signed with a secret_key other "
-                     f"than the one of the merchant whose X-API-KEY is {merchant.credentials['api_key']}")
+                     f"than the one of the merchant whose X-API-KEY is {mask(merchant.credentials['api_key'])}")
     return note
 
 
@@ -159,6 +163,11 @@ def _timestamp_variants(timestamp: str, accepted: Mapping[str, bytes], secret: s
             for other in (seconds - shift, seconds + shift):
                 yield ("timestamp", f"signed with X-TIMESTAMP {other} but sent {timestamp}: the "
                        "timestamp changed after signing", payload, str(other).encode(), secret)
+
+
+def _shown(hex_digest: str) -> str:
+    """The first characters of an expected signature: enough to compare, not to forge."""
+    return f"{hex_digest[:SIGNATURE_SHOWN]}…"
 
 
 def _text(data: bytes) -> str:

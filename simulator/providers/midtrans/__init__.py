@@ -44,6 +44,7 @@ PROVIDER = Provider(
     path_prefixes=("/v2/",),
     error_response=render.http_error,
     credential_keys=("server_key",),
+    secret_credentials=("server_key",),
     channels=rules.PAYMENT_TYPES,
     default_currency="IDR",
     default_expires_in=rules.DEFAULT_EXPIRY,

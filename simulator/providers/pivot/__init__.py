@@ -9,7 +9,9 @@ and `/v2/{id}/status`; the paths cannot collide, and errors under `/v2/payments`
 
 Choices where the fact sheet says "simulator's choice" (or leaves a gap):
 
-- Access token: HS256 JWT signed with the simulator key `pivot-sim-jwt-secret-0001`;
+- Access token: HS256 JWT signed with a random key of the run (32 bytes, made on first use
+  and kept in the store, so every process shares it and nobody can mint one from the
+  source; it outlives resets, and a restart on a SQLite file keeps it);
   claims `iss` backend-portal, `sub` = `clientId` = `merchantId` = the merchant's
   `merchant_id` credential, `exp` = now + 900 s on the simulator clock (whole seconds,
   truncated); `expiresIn` "900". A token is expired when simulator now ≥ `exp`.
@@ -76,6 +78,7 @@ PROVIDER = Provider(
     path_prefixes=("/v2/payments", "/v1/access-token"),
     error_response=render.http_error,
     credential_keys=("merchant_id", "merchant_secret"),
+    secret_credentials=("merchant_secret", "callback_api_key"),
     channels=rules.PAYMENT_METHOD_TYPES,
     default_currency="IDR",
     default_expires_in=rules.DEFAULT_EXPIRY,

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from simulator.redaction import mask
+
 from .conftest import (API_KEY, CANCEL, OTHER_API_KEY, OTHER_SECRET, SHEET_TIMESTAMP, STATUS,
                        assert_error, canonical, hmac_hex)
 
@@ -77,7 +79,10 @@ def test_tampered_body_is_refused_and_explained(kp):
     assert note["result"] == "mismatch"
     assert note["expected_canonical_payload"] == sent
     assert note["expected_message"] == f"{sent}{SHEET_TIMESTAMP}"
-    assert note["expected_signature"] == hmac_hex(sent, SHEET_TIMESTAMP)
+    # the first 8 hex characters only: the journal must not be a signing oracle
+    assert note["expected_signature"] == hmac_hex(sent, SHEET_TIMESTAMP)[:8] + "…"
+    assert all(len(t["signature"]) == 9 for t in note["tried"])
+    assert hmac_hex(sent, SHEET_TIMESTAMP) not in kp.client.get("/_sim/journal").get_data(as_text=True)
     assert note["received_signature"] == hmac_hex(signed, SHEET_TIMESTAMP)
     assert {t["form"] for t in note["tried"]} == {"raw", "canonical"}
     assert note["component"] is None and note["likely_mistake"] is None
@@ -106,7 +111,8 @@ def test_wrong_secret_is_refused_and_explained(kp):
     response = kp.cancel(UNPAID, secret="sk_test_guess")
     assert_error(response, 401, "Invalid signature.")
     note = kp.last_notes()["signature"]
-    assert note["component"] is None and API_KEY in note["hint"]
+    assert note["component"] is None and mask(API_KEY) in note["hint"]
+    assert API_KEY not in str(note)
     assert kp.order(UNPAID)["status"] == "UN_PAID"
 
 

@@ -17,7 +17,7 @@ def _unchanged(client, order_id="MT-VA-BCA-PENDING"):
     (basic("SB-Mid-server-WRONG"), "no merchant has that server key"),
     (basic("Mid-server-SIMULATOR-KEY"), "no merchant has that server key"),
     ({}, "no Authorization header"),
-    ({"Authorization": "Bearer SB-Mid-server-SIMULATOR-KEY"}, "is not Basic"),
+    ({"Authorization": "Bearer SB-Mid-server-SIMULATOR-KEY"}, "scheme 'Bearer' is not the expected one"),
     ({"Authorization": "Basic %%%not-base64"}, "not base64"),
 ])
 @pytest.mark.parametrize("method, path", [("POST", "/v2/MT-VA-BCA-PENDING/cancel"),
