@@ -6,7 +6,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any
+import re
+from typing import Any, Iterable
 
 from flask import Response, current_app, g, request
 
@@ -43,13 +44,78 @@ def read_json(required: bool = False) -> Any:
         if required:
             raise BodyError("request body is empty; expected a JSON object")
         return None
+    return parse_json(data)
+
+
+MAX_JSON_DEPTH = 64                               # no provider payload nests deeper than ~6
+_UNPAIRED_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def parse_json(data: bytes) -> Any:
+    """Strict JSON, safe on hostile input: BodyError (never a 500) for bytes that are not
+    UTF-8, syntax errors, NaN/Infinity (not JSON; Go, PHP and Java refuse them), numbers out
+    of a double's range or too long to convert, nesting deeper than MAX_JSON_DEPTH (100,000 `[` would exhaust the
+    parser's recursion), and strings holding an unpaired UTF-16 surrogate (they cannot be
+    encoded back to UTF-8, so echoing one would fail later)."""
     try:
-        return json.loads(data)
+        value = json.loads(data, parse_constant=_refuse_constant, parse_float=_finite_float)
     except UnicodeDecodeError:
         raise BodyError("request body is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise BodyError(f"request body is not valid JSON: {exc.msg} at line {exc.lineno} "
                         f"column {exc.colno}") from None
+    except RecursionError:
+        raise BodyError(f"request body nests deeper than {MAX_JSON_DEPTH} levels") from None
+    except ValueError as exc:   # NaN, Infinity, 1e999, a number of thousands of digits
+        why = "a number has too many digits" if "digits" in str(exc) else str(exc)[:120]
+        raise BodyError(f"request body is not valid JSON: {why}") from None
+    if data.count(b"[") + data.count(b"{") > MAX_JSON_DEPTH and _depth(value) > MAX_JSON_DEPTH:
+        raise BodyError(f"request body nests deeper than {MAX_JSON_DEPTH} levels")
+    if _UNPAIRED_SURROGATE_ESCAPE.search(data) and not _encodable(value):
+        raise BodyError("request body has a string with an unpaired UTF-16 surrogate (\\ud800-\\udfff)")
+    return value
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"the number {text[:40]} is out of range")
+    return value
+
+
+def _children(value: Any) -> Iterable[Any]:
+    if isinstance(value, dict):
+        return (*value.keys(), *value.values())
+    return value if isinstance(value, list) else ()
+
+
+def _depth(value: Any) -> int:
+    """How deep containers nest in a parsed JSON value, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in _children(item))
+    return deepest
+
+
+def _encodable(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+        else:
+            stack.extend(_children(item))
+    return True
 
 
 def annotate(**notes: Any) -> None:

@@ -133,6 +133,7 @@ def drive_order(provider: str, order_id: str, event: str):
 @control_api.post("/reset")
 def reset():
     box = sandbox()
+    json_object()   # no body is needed, but one that is not a JSON object is refused, not ignored
     box.reset()
     return json_response({"status": "ok", "scenario": box.scenario.name, "orders": box.store.count()})
 

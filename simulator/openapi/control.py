@@ -143,7 +143,8 @@ def paths() -> dict:
             parameters=[PROVIDER, ORDER_ID, path("event", "an event of the provider's rules"),
                         MERCHANT_QUERY], body=optional_object)},
         "/reset": {"post": operation("Back to the loaded scenario's initial state",
-                                     ok("reset", ref("ScenarioLoaded")))},
+                                     ok("reset", ref("ScenarioLoaded"), **{"400": "BadRequest"}),
+                                     body=optional_object)},
         "/scenario": {
             "get": operation("The loaded scenario", ok("the scenario", obj({
                 "name": string(), "description": nullable(string()), "source": nullable(string()),

@@ -55,6 +55,8 @@ CALLS = {
     ("/orders/{provider}/{order_id}/{event}", "post", "413"):
         lambda c: too_large(c, "/_sim/orders/midtrans/MT-VA-BCA-PENDING/pay"),
     ("/reset", "post", "200"): lambda c: c.post("/_sim/reset"),
+    ("/reset", "post", "400"): lambda c: c.post("/_sim/reset", data=b"[1]", content_type="application/json"),
+    ("/reset", "post", "413"): lambda c: too_large(c, "/_sim/reset"),
     ("/scenario", "get", "200"): lambda c: c.get("/_sim/scenario"),
     ("/scenario", "post", "200"): lambda c: c.post("/_sim/scenario", json={"name": "default"}),
     ("/scenario", "post", "400"): lambda c: c.post("/_sim/scenario", json={"name": "no-such-scenario"}),
