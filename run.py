@@ -35,7 +35,7 @@ def serve(args: argparse.Namespace) -> int:
     base = f"http://{settings.host}:{server.effective_port}"
     print(f"Payment sandbox simulator listening on {base}", flush=True)
     print(f"  scenario {box.scenario.name!r} from {box.scenario.source}: "
-          f"{box.store.count()} orders, {len(list(box.merchants))} merchants; store {settings.store}")
+          f"{box.run.count()} orders, {len(list(box.merchants))} merchants; store {settings.store}")
     print(f"  providers: " + ", ".join(f"{name} ({base}/{name} or {base})" for name in PROVIDERS))
     print(f"  control API: {base}/_sim/health", flush=True)
     try:

@@ -40,9 +40,10 @@ def create_app(settings: Settings | None = None, *, scenario: scenarios.Scenario
 
     store = store or open_store(settings.store)
     sandbox = Sandbox(settings, PROVIDERS, store)
-    if not isinstance(scenario, scenarios.Scenario):
-        scenario = scenarios.load(scenario or settings.scenario, PROVIDERS)
-    sandbox.load(scenario, keep_orders=store.count() > 0)
+    if settings.fresh or not sandbox.join():
+        if not isinstance(scenario, scenarios.Scenario):
+            scenario = scenarios.load(scenario or settings.scenario, PROVIDERS)
+        sandbox.load(scenario)
     app.extensions["sandbox"] = sandbox
 
     blueprint_owner: dict[str, str] = {}
@@ -68,6 +69,8 @@ def create_app(settings: Settings | None = None, *, scenario: scenarios.Scenario
     @app.before_request
     def start_provider_call():
         g.started = time.perf_counter()
+        g.sandbox_scope = scope = sandbox.request_scope()
+        scope.__enter__()    # the run's meta, read once for this request
         if sandbox.faults:   # the hot path without faults: one truth test
             provider = provider_of_request()
             if provider is not None:
@@ -81,6 +84,12 @@ def create_app(settings: Settings | None = None, *, scenario: scenarios.Scenario
             response = injection.finish(response)
             _journal(sandbox, provider, response)
         return response
+
+    @app.teardown_request
+    def end_request(exc):
+        scope = g.pop("sandbox_scope", None)
+        if scope is not None:
+            scope.__exit__(None, None, None)
 
     @app.errorhandler(injection.FaultFired)
     def injected_fault(exc: injection.FaultFired):

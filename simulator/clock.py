@@ -1,6 +1,8 @@
 """The controllable clock. Every module asks this clock for "now"; nothing reads wall time.
 
-Three modes, switchable at run time through `/_sim/clock`:
+The clock's state (frozen instant, or offset from wall time) lives in the run state, so
+every process of a run reads the same time. Three modes, switchable at run time through
+`/_sim/clock`:
 - real: wall time plus an offset (offset 0 by default);
 - frozen: time stands still at a set instant until advanced or set;
 - offset: `advance()` on a running clock just moves the offset forward.
@@ -17,6 +19,8 @@ import re
 import threading
 import time
 from datetime import datetime, timedelta, timezone
+
+from .store.base import ClockState
 
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -81,54 +85,84 @@ def parse_instant(text: str) -> datetime:
     return check_instant(value, text)
 
 
+def _micros(moment: datetime) -> int:
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
+def _instant(micros: int) -> datetime:
+    return EPOCH + timedelta(microseconds=micros)
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_ZONES: dict[int, timezone] = {}
+
+
+def _zone(minutes: int) -> timezone:
+    zone = _ZONES.get(minutes)
+    if zone is None:
+        zone = _ZONES[minutes] = timezone(timedelta(minutes=minutes)) if minutes else timezone.utc
+    return zone
+
+
+def initial_state(start: datetime | None, frozen: bool, wall=time.time) -> ClockState:
+    """The stored state of a clock that starts at `start` (None: wall time, shown in UTC) now;
+    it shows time in `start`'s UTC offset."""
+    wall_micros = int(wall() * 1_000_000)
+    zone = int(start.utcoffset() // timedelta(minutes=1)) if start else 0
+    if frozen:
+        return ClockState(True, _micros(start) if start else wall_micros, zone)
+    return ClockState(False, _micros(start) - wall_micros if start else 0, zone)
+
+
+class LocalCell:
+    """A clock state held in this process only (a standalone clock: unit tests, tools)."""
+
+    def __init__(self, state: ClockState):
+        self._state, self._lock = state, threading.Lock()
+
+    def read(self) -> ClockState:
+        return self._state
+
+    def change(self, change) -> ClockState:
+        with self._lock:
+            self._state = change(self._state)
+            return self._state
+
+
 class Clock:
-    """Simulated time. `now()` is cheap: one lock-free read of two attributes."""
+    """Simulated time, computed from a `ClockState` that lives in a cell: the run state in
+    the store (every process shares it; see `Sandbox`), or a `LocalCell`. `now()` reads the
+    cell (within a request, the request's snapshot) and adds wall time when running."""
 
     def __init__(self, start: datetime | None = None, frozen: bool = False,
-                 wall=time.time):
+                 wall=time.time, *, cell=None):
         self._wall = wall
-        self._lock = threading.Lock()
-        self._frozen_at: datetime | None = None
-        self._offset = timedelta(0)
-        self.configure(start, frozen)
+        self._cell = cell if cell is not None else LocalCell(initial_state(start, frozen, wall))
 
-    def configure(self, start: datetime | None, frozen: bool) -> None:
-        """Start at `start` (or wall time) and keep running unless `frozen`."""
-        with self._lock:
-            wall_now = self._wall_now()
-            start = start or wall_now
-            if frozen:
-                self._frozen_at, self._offset = start, timedelta(0)
-            else:
-                self._frozen_at, self._offset = None, start - wall_now
-
-    def _wall_now(self) -> datetime:
-        return datetime.fromtimestamp(self._wall(), timezone.utc)
+    def _now(self, state: ClockState) -> datetime:
+        micros = state.micros if state.frozen else int(self._wall() * 1_000_000) + state.micros
+        return _instant(micros).astimezone(_zone(state.zone))
 
     def now(self) -> datetime:
-        frozen_at = self._frozen_at
-        if frozen_at is not None:
-            return frozen_at
-        return self._wall_now() + self._offset
+        return self._now(self._cell.read())
 
     @property
     def frozen(self) -> bool:
-        return self._frozen_at is not None
+        return self._cell.read().frozen
 
     def advance(self, delta: timedelta) -> datetime:
         """Move time forward (or back) by `delta`; ValueError if that leaves the range."""
         check_instant(self.now() + delta)
-        with self._lock:
-            if self._frozen_at is not None:
-                self._frozen_at += delta
-            else:
-                self._offset += delta
-        return self.now()
+        step = delta // timedelta(microseconds=1)
+        return self._now(self._cell.change(lambda state: ClockState(state.frozen, state.micros + step,
+                                                                    state.zone)))
 
     def set(self, instant: datetime, frozen: bool | None = None) -> datetime:
         """Jump to `instant`; keeps the current frozen/running mode unless told."""
-        self.configure(instant, self.frozen if frozen is None else frozen)
-        return self.now()
+        def jump(state: ClockState) -> ClockState:
+            return initial_state(instant, state.frozen if frozen is None else frozen, self._wall)
+        return self._now(self._cell.change(jump))
 
     def describe(self) -> dict:
-        return {"now": self.now().isoformat(), "frozen": self.frozen}
+        state = self._cell.read()
+        return {"now": self._now(state).isoformat(), "frozen": state.frozen}

@@ -16,11 +16,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from .faults import FaultBook, WEBHOOK_ENDPOINT
-from .webhooks import DELIVER_ONCE, Delivery, DeliveryAction, DeliveryPolicy
+from .store import DeliveryRecord
+from .webhooks import DELIVER_ONCE, DeliveryAction, DeliveryPolicy
 
 
 def delivery_policy(book: FaultBook) -> DeliveryPolicy:
-    def policy(delivery: Delivery) -> DeliveryAction:
+    def policy(delivery: DeliveryRecord) -> DeliveryAction:
         if not book:
             return DELIVER_ONCE
         context = {"endpoint": WEBHOOK_ENDPOINT, "provider": delivery.provider,

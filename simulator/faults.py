@@ -17,16 +17,16 @@ A fault is the same mapping in a scenario's `faults:` list and in `POST /_sim/fa
   `probability` (0..1), drawn from a RNG seeded with the scenario seed and the fault's id,
   so the same scenario replays the same hit pattern. `load()` resets every counter.
 
-`FaultBook.decide` is the only locked section: a few counter updates and at most two
-draws. Waiting (delay, hang) is left to the caller, outside any lock.
+`FaultBook.decide` counts matches and firings atomically in the run state (shared by every
+process); draws are a pure function of the seed, the fault and the match number. Waiting
+(delay, hang) is left to the caller.
 """
 
 from __future__ import annotations
 
-import random
-import threading
+import hashlib
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from .clock import parse_duration
 
@@ -221,11 +221,11 @@ def _count(value: Any, where: str, problems, minimum: int) -> int | None:
 # ---------------------------------------------------------------------------------------
 # The book of active faults
 
-@dataclass
-class _Counters:
-    rng: random.Random
-    matched: int = 0
-    fired: int = 0
+def draw(seed: str, fault_id: str, match: int, purpose: str) -> float:
+    """A number in [0, 1) fixed by the scenario seed, the fault and which match this is: the
+    same run replays the same hit pattern, whichever process serves each call."""
+    digest = hashlib.sha256(f"{seed}/fault/{fault_id}/{match}/{purpose}".encode()).digest()
+    return int.from_bytes(digest[:7], "big") / 2 ** 56
 
 
 @dataclass(frozen=True)
@@ -242,82 +242,71 @@ class Firing:
 
 
 class FaultBook:
-    """The active faults, in order, with per-fault counters and RNGs. `faults` is replaced,
-    never mutated, so `bool(book)` — the hot path's "any faults?" — needs no lock."""
+    """The active faults of a run, in order, with their counters.
 
-    def __init__(self):
-        self.faults: tuple[Fault, ...] = ()
-        self._counters: dict[str, _Counters] = {}
-        self._seed: int | str = 0
-        self._lock = threading.Lock()
+    Specs and counters live in the run state (`RunState.fault_*`), so `times: 5` fires five
+    times in all, whichever processes serve the calls. This process keeps only the parsed
+    `Fault` objects, re-read when the run's faults version changes. `bool(book)` — the hot
+    path's "any faults?" — reads the count from the request's run snapshot."""
+
+    def __init__(self, run, meta: Callable[[], Any], parse: Callable[[dict], Fault]):
+        self.run, self._meta, self._parse = run, meta, parse
+        self._cached: tuple[int, tuple[Fault, ...]] = (-1, ())
 
     def __bool__(self) -> bool:
-        return bool(self.faults)
+        return self._meta().fault_count > 0
 
-    def load(self, faults: Iterable[Fault], seed: int | str) -> None:
-        """Replace every fault (a scenario load or reset): counters and draws start over."""
-        with self._lock:
-            self._seed = seed
-            self._counters = {}
-            self.faults = ()
-            for fault in faults:
-                self._add(fault)
+    @property
+    def faults(self) -> tuple[Fault, ...]:
+        version = self._meta().faults_version
+        if self._cached[0] != version:
+            self._cached = (version, tuple(self._parse(r.spec) for r in self.run.faults()))
+        return self._cached[1]
 
     def add(self, fault: Fault) -> Fault:
-        with self._lock:
-            return self._add(fault)
+        """KeyError if a fault with the same id exists."""
+        self.run.fault_add({**fault.spec, "id": fault.id})
+        return fault
 
     def next_id(self) -> str:
         """The first free `fault-N` (scenario faults without an id are fault-1, fault-2…)."""
-        taken = {f.id for f in self.faults}
+        taken = {r.spec["id"] for r in self.run.faults()}
         number = len(taken) + 1
         while f"fault-{number}" in taken:
             number += 1
         return f"fault-{number}"
 
-    def _add(self, fault: Fault) -> Fault:
-        if fault.id in self._counters:
-            raise KeyError(fault.id)
-        self._counters[fault.id] = _Counters(random.Random(f"{self._seed}/fault/{fault.id}"))
-        self.faults = (*self.faults, fault)
-        return fault
-
     def remove(self, fault_id: str) -> bool:
-        with self._lock:
-            if fault_id not in self._counters:
-                return False
-            del self._counters[fault_id]
-            self.faults = tuple(f for f in self.faults if f.id != fault_id)
-            return True
+        return self.run.fault_remove(fault_id)
 
     def clear(self) -> int:
-        with self._lock:
-            count = len(self.faults)
-            self.faults, self._counters = (), {}
-            return count
+        return self.run.faults_clear()
 
     def decide(self, fault: Fault) -> Firing | None:
         """`fault` matched a request: count the match, apply after/times/probability, and
         draw its delay. None when it does not fire (or was removed meanwhile)."""
-        with self._lock:
-            counters = self._counters.get(fault.id)
-            if counters is None:
-                return None
-            counters.matched += 1
-            if counters.matched <= fault.after:
-                return None
-            if fault.times is not None and counters.fired >= fault.times:
-                return None
-            if fault.probability < 1 and counters.rng.random() >= fault.probability:
-                return None
-            counters.fired += 1
-            delay = counters.rng.uniform(*fault.delay) if fault.delay else 0.0
+        counted = self.run.fault_match(fault.id)
+        if counted is None:
+            return None
+        matched, fired = counted
+        if matched <= fault.after:
+            return None
+        if fault.times is not None and fired >= fault.times:
+            return None
+        seed = self._meta().seed
+        if fault.probability < 1 and draw(seed, fault.id, matched, "fire") >= fault.probability:
+            return None
+        if not self.run.fault_fire(fault.id, fault.times):
+            return None
+        delay = 0.0
+        if fault.delay:
+            low, high = fault.delay
+            delay = low + (high - low) * draw(seed, fault.id, matched, "delay")
         return Firing(fault, delay)
 
     def listing(self) -> list[dict[str, Any]]:
-        with self._lock:
-            return [{**fault.spec, "id": fault.id, "matched": self._counters[fault.id].matched,
-                     "fired": self._counters[fault.id].fired} for fault in self.faults]
+        return [{**record.spec, "matched": record.matched, "fired": record.fired}
+                for record in self.run.faults()]
 
     def describe(self, fault_id: str) -> dict[str, Any] | None:
         return next((f for f in self.listing() if f["id"] == fault_id), None)

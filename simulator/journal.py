@@ -1,35 +1,28 @@
 """The request journal: every provider call the simulator answered, newest last.
 
-Bounded: it keeps the newest `cap` entries (a deque drops the oldest in O(1)), so a CI job
-making thousands of calls never grows memory without limit. Appends take a short lock and
-do no I/O. Views attach notes to the entry of the request they serve (why a signature was
-refused, which fault hit) through `simulator.wire.annotate`.
+The entries live in the run state (`RunState.journal_add`), so every process of a run
+writes to and reads from one journal. Bounded: the store keeps the newest `cap` entries,
+so a CI job making thousands of calls never grows it without limit. Views attach notes to
+the entry of the request they serve (why a signature was refused, which fault hit) through
+`simulator.wire.annotate`; credentials are masked before an entry is written and again
+when it is read (`simulator.redaction`).
 """
 
 from __future__ import annotations
 
-import itertools
-import threading
-from collections import deque
 from typing import Any
 
 
 class Journal:
-    def __init__(self, cap: int = 5000):
-        self.cap = cap
-        self._entries: deque[dict] = deque(maxlen=cap)
-        self._ids = itertools.count(1)
-        self._lock = threading.Lock()
+    def __init__(self, run, cap: int = 5000):
+        self.run, self.cap = run, cap
 
     def record(self, entry: dict[str, Any]) -> dict[str, Any]:
-        with self._lock:
-            entry["id"] = next(self._ids)
-            self._entries.append(entry)
+        entry["id"] = self.run.journal_add(entry, self.cap)
         return entry
 
     def entries(self) -> list[dict]:
-        with self._lock:
-            return list(self._entries)
+        return self.run.journal(self.cap)
 
     def query(self, provider: str | None = None, path: str | None = None,
               status: int | None = None, order_id: str | None = None,
@@ -44,10 +37,8 @@ class Journal:
                     and (method is None or e.get("method") == method.upper()))
         return [e for e in self.entries() if keep(e)]
 
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+    def clear(self) -> int:
+        return self.run.journal_clear()
 
     def __len__(self) -> int:
-        return len(self._entries)
-
+        return len(self.entries())

@@ -30,8 +30,9 @@ class Transition:
     to_status: str
     source: str  # "scenario", "api" (a provider endpoint), "control" (/_sim), "clock"
 
-    def to_dict(self) -> dict:
-        return {"at": self.at.isoformat(), "event": self.event, "from": self.from_status,
+    def to_dict(self, zone=None) -> dict:
+        at = self.at.astimezone(zone) if zone else self.at
+        return {"at": at.isoformat(), "event": self.event, "from": self.from_status,
                 "to": self.to_status, "source": self.source}
 
     @classmethod
@@ -61,14 +62,19 @@ class Order:
     def key(self) -> tuple[str, str, str]:
         return (self.provider, self.merchant, self.order_id)
 
-    def to_dict(self) -> dict:
+    def to_dict(self, zone=None) -> dict:
+        """The order as JSON-ready values; times shown in `zone` (a tzinfo) when given."""
+        def shown(moment: datetime | None) -> str | None:
+            if moment is None:
+                return None
+            return (moment.astimezone(zone) if zone else moment).isoformat()
         return {
             "provider": self.provider, "merchant": self.merchant, "order_id": self.order_id,
             "transaction_id": self.transaction_id, "amount": str(self.amount),
             "currency": self.currency, "channel": self.channel, "bank": self.bank,
-            "status": self.status, "created_at": self.created_at.isoformat(),
-            "expires_at": self.expires_at.isoformat() if self.expires_at else None,
-            "history": [t.to_dict() for t in self.history],
+            "status": self.status, "created_at": shown(self.created_at),
+            "expires_at": shown(self.expires_at),
+            "history": [t.to_dict(zone) for t in self.history],
             "extra": dict(self.extra), "version": self.version,
         }
 

@@ -1,61 +1,33 @@
 """Remembered responses, keyed by a client's idempotency key (Midtrans `Idempotency-Key`,
 DOKU `Request-Id`, …), for a while on the simulator clock.
 
-`claim()` is atomic: the first caller with a key gets `None` and goes on to do the work,
-then `complete()`s (or `release()`s) the key; every later caller gets the `Remembered`
-entry — still `in_flight`, or holding the stored answer and the fingerprint of the
-request that produced it, so a provider can tell a true retry from a clash. Bounded: the
-oldest keys are forgotten past `cap`.
+The entries live in the run state, so a retry that lands on another process finds the
+first answer. `claim()` is atomic in the store: the first caller with a key gets `None`
+and goes on to do the work, then `complete()`s (or `release()`s) the key; every later
+caller gets the `Remembered` entry — still `in_flight`, or holding the stored answer and
+the fingerprint of the request that produced it, so a provider can tell a true retry from
+a clash. `simulator.idempotency.once` is the one place that drives these calls.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
+from .store import Remembered
 
-@dataclass
-class Remembered:
-    fingerprint: str
-    claimed_at: datetime
-    in_flight: bool = True
-    status: int | None = None
-    body: Any = None
+__all__ = ["Remembered", "ReplayCache"]
 
 
 class ReplayCache:
-    def __init__(self, clock, ttl: timedelta | None = None, cap: int = 10_000):
-        self.clock, self.ttl, self.cap = clock, ttl, cap
-        self._entries: OrderedDict[str, Remembered] = OrderedDict()
-        self._lock = threading.Lock()
+    def __init__(self, run, name: str, clock, ttl: timedelta | None = None):
+        self.run, self.name, self.clock, self.ttl = run, name, clock, ttl
 
     def claim(self, key: str, fingerprint: str) -> Remembered | None:
-        now = self.clock.now()
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None and self.ttl is not None and now - entry.claimed_at > self.ttl:
-                del self._entries[key]
-                entry = None
-            if entry is not None:
-                return entry
-            self._entries[key] = Remembered(fingerprint, now)
-            while len(self._entries) > self.cap:
-                self._entries.popitem(last=False)
-            return None
+        return self.run.replay_claim(self.name, key, fingerprint, self.clock.now(), self.ttl)
 
     def complete(self, key: str, status: int, body: Any) -> None:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                entry.in_flight, entry.status, entry.body = False, status, body
+        self.run.replay_complete(self.name, key, status, body)
 
     def release(self, key: str) -> None:
-        with self._lock:
-            self._entries.pop(key, None)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
+        self.run.replay_release(self.name, key)

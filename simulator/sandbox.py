@@ -1,92 +1,186 @@
-"""The sandbox: everything one running simulator holds — store, clock, journal, merchants,
-the order book, the injected faults, the loaded scenario and its seeded randomness, the
-webhook dispatcher — and the two operations that rebuild it: `load(scenario)` and `reset()`.
+"""The sandbox: one tenant's simulator as this process sees it — the run state in the store
+(orders, clock, journal, faults, replay caches, outbox, the scenario, secrets, id
+sequences) behind the objects providers and the control API use (`book`, `clock`,
+`journal`, `faults`, `rand`, `webhooks`, `merchants`…), and the operations that rebuild
+the run: `load(scenario)`, `reset()`, or `join()` a run another process started.
 
-Providers keep per-run state (idempotency caches) in `replay_cache(name)`, which a reset
-clears, so nothing a test did survives into the next test.
+Nothing two requests must agree on is kept here: this process caches only what it can
+re-read — the parsed scenario (per scenario epoch), the parsed faults (per faults version),
+random keys (which never change). Each request reads the run's `RunMeta` once
+(`request_scope`), so every process sees a load, a reset or a clock change at once.
 """
 
 from __future__ import annotations
 
+import contextvars
+import os
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Callable, Mapping
 
-from .clock import Clock
+from . import scenario_document
+from .clock import Clock, LocalCell, initial_state
 from .delivery_faults import delivery_policy
-from .faults import FaultBook
-from .ids import Randomness
+from .faults import Fault, FaultBook, parse_fault
+from .ids import Randomness, RunRandomness
 from .journal import Journal
 from .merchants import MerchantDirectory
 from .orders import Lifecycle, Order, OrderBook, Transition
 from .redaction import Redactor, merchant_secrets
 from .replay import ReplayCache
-from .scenarios import Scenario, build_orders
+from .scenarios import Problems, Scenario, build_orders
 from .settings import Settings
-from .webhooks import Dispatcher, notifying
+from .store import DEFAULT_TENANT, ClockState, RunMeta, Store
+from .webhooks import Dispatcher, Outbox, notifying
 
 ChangeListener = Callable[[Order, Order, Transition], None]
 
+# (sandbox, the run's meta as this request first read it)
+_SNAPSHOT: contextvars.ContextVar[tuple["Sandbox", RunMeta] | None] = \
+    contextvars.ContextVar("sandbox_snapshot", default=None)
+
+
+class NoRun(RuntimeError):
+    """The store holds no run for this tenant (nothing was loaded)."""
+
+
+class _RunClockCell:
+    """The clock's state as the run state holds it."""
+
+    def __init__(self, sandbox: "Sandbox"):
+        self.sandbox = sandbox
+
+    def read(self) -> ClockState:
+        return self.sandbox.meta().clock
+
+    def change(self, change) -> ClockState:
+        state = self.sandbox.run.change_clock(change)
+        self.sandbox.refresh()
+        return state
+
 
 class Sandbox:
-    def __init__(self, settings: Settings, providers: Mapping[str, object], store):
-        self.settings = settings
-        self.providers = providers
-        self.store = store
-        self.clock = Clock()
-        self.journal = Journal(settings.journal_cap)
-        self.book = OrderBook(store, self.clock,
+    def __init__(self, settings: Settings, providers: Mapping[str, object], store: Store,
+                 tenant: str = DEFAULT_TENANT, dispatcher: Dispatcher | None = None):
+        self.settings, self.providers, self.store, self.tenant = settings, providers, store, tenant
+        self.run = store.run(tenant)
+        self.clock = Clock(cell=_RunClockCell(self))
+        self.journal = Journal(self.run, settings.journal_cap)
+        self.faults = FaultBook(self.run, self.meta, self._parse_fault)
+        self.book = OrderBook(self.run, self.clock,
                               {name: p.lifecycle for name, p in providers.items()},
                               on_change=self._changed)
-        self.scenario: Scenario | None = None
-        self.merchants = MerchantDirectory()
-        self.redactor = Redactor()
-        self.rand = Randomness(0)
-        self.faults = FaultBook()
-        self._replays: dict[str, ReplayCache] = {}
-        self._keys: dict[str, bytes] = {}
+        self.rand = RunRandomness(self.run, lambda: self.meta().seed)
+        self.dispatcher = dispatcher or Dispatcher(
+            settings, store, lambda provider: providers[provider].notifier.retries,
+            lambda tenant: self.clock)
+        self.webhooks = Outbox(self.run, self.dispatcher, self.clock, settings,
+                               policy=delivery_policy(self.faults))
         self._listeners: list[ChangeListener] = []
-        self.webhooks = Dispatcher(settings, self.clock, policy=delivery_policy(self.faults))
+        self._scenario: tuple[int, Scenario | None, Redactor] = (-1, None, Redactor())
+        self._keys: dict[str, bytes] = {}
         self.on_change(notifying(self))
 
-    # -- scenario ------------------------------------------------------------------------
-    def load(self, scenario: Scenario, keep_orders: bool = False) -> None:
-        """Make `scenario` the loaded one: merchants, clock, seed, and (unless keeping the
-        store's orders, as after a restart on a file store) its orders."""
-        self.scenario = scenario
-        self.merchants = scenario.merchants
-        self.redactor = Redactor(merchant_secrets(
-            scenario.merchants, {name: p.secret_credentials for name, p in self.providers.items()}))
-        self.rand = Randomness(scenario.seed)
-        self.clock.configure(scenario.clock_start, scenario.clock_frozen)
-        self.faults.load(scenario.faults, scenario.seed)
-        self.journal.clear()
-        self.webhooks.reset()
-        for cache in self._replays.values():
-            cache.clear()
-        if not keep_orders:
-            self.store.clear()
-            self.store.insert_many(build_orders(scenario, self.providers, self.clock.now(), self.rand))
+    # -- the run's snapshot --------------------------------------------------------------
+    def meta(self) -> RunMeta:
+        """The run's meta: this request's snapshot, or a fresh read outside requests."""
+        snapshot = _SNAPSHOT.get()
+        if snapshot is not None and snapshot[0] is self:
+            return snapshot[1]
+        meta = self.run.meta()
+        if meta is None:
+            raise NoRun(f"no scenario is loaded for tenant {self.tenant!r}")
+        return meta
+
+    @contextmanager
+    def request_scope(self):
+        """Read the run's meta once for the whole request."""
+        token = _SNAPSHOT.set((self, self.meta()))
+        try:
+            yield
+        finally:
+            _SNAPSHOT.reset(token)
+
+    def refresh(self) -> None:
+        """This process changed the run within a request: re-read the snapshot."""
+        snapshot = _SNAPSHOT.get()
+        if snapshot is not None and snapshot[0] is self:
+            _SNAPSHOT.set((self, self.run.meta()))
+
+    # -- the scenario --------------------------------------------------------------------
+    def _loaded(self) -> tuple[int, Scenario | None, Redactor]:
+        epoch = self.meta().scenario_epoch
+        if self._scenario[0] != epoch:
+            scenario = scenario_document.read(self.run.scenario_doc(), self.providers)
+            secret_keys = {name: p.secret_credentials for name, p in self.providers.items()}
+            self._scenario = (epoch, scenario, Redactor(merchant_secrets(scenario.merchants, secret_keys)))
+        return self._scenario
+
+    @property
+    def scenario(self) -> Scenario:
+        return self._loaded()[1]
+
+    @property
+    def merchants(self) -> MerchantDirectory:
+        return self._loaded()[1].merchants
+
+    @property
+    def redactor(self) -> Redactor:
+        return self._loaded()[2]
+
+    def replace_merchants(self, merchants: MerchantDirectory) -> None:
+        """Change the run's merchants (credentials, features, notification URLs) at once
+        for every process; orders and everything else stay."""
+        scenario = Scenario(**{**self.scenario.__dict__, "merchants": merchants})
+        self.run.set_scenario_doc(scenario_document.write(scenario))
+        self.refresh()
+
+    def join(self) -> bool:
+        """True when the store already holds a run for this tenant (this process joins it)."""
+        return self.run.meta() is not None
+
+    def load(self, scenario: Scenario) -> None:
+        """Make `scenario` the loaded one, at once for every process: merchants, clock,
+        seed, faults and its orders (built from the seed)."""
+        state = initial_state(scenario.clock_start, scenario.clock_frozen)
+        now = Clock(cell=LocalCell(state)).now()
+        orders = build_orders(scenario, self.providers, now, Randomness(scenario.seed))
+        self.run.start(scenario_document.write(scenario), str(scenario.seed), state, orders,
+                       scenario_document.fault_specs(scenario), now)
+        self.refresh()
 
     def reset(self) -> None:
-        """Back to the loaded scenario's initial state: orders, clock, faults, journal,
-        webhook deliveries, caches."""
-        self.load(self.scenario)
+        """Back to the loaded scenario's initial state, at once for every process: orders,
+        clock, faults and their counters, journal, webhook deliveries, replay caches. A run
+        on wall time gets its orders as if made now (their times move with the clock)."""
+        scenario = self.scenario
+        state = initial_state(scenario.clock_start, scenario.clock_frozen)
+        now = Clock(cell=LocalCell(state)).now()
+        shift = now - self.run.loaded_at()
+        if scenario.clock_start is not None:
+            shift = timedelta(0)   # the clock goes back to the same start as at load
+        self.run.reset(state, scenario_document.fault_specs(scenario), shift)
+        self.refresh()
+
+    def _parse_fault(self, spec: dict) -> Fault:
+        problems = Problems("run state")
+        fault = parse_fault(spec, self.providers, problems, "", default_id=spec["id"])
+        if fault is None:
+            raise RuntimeError(f"a stored fault no longer validates: {problems.items}")
+        return fault
 
     # -- per-run provider state ----------------------------------------------------------
+    def replay_cache(self, name: str, ttl: timedelta | None = None) -> ReplayCache:
+        return ReplayCache(self.run, name, self.clock, ttl)
+
     def signing_key(self, purpose: str) -> bytes:
         """A random key of this run for `purpose` (e.g. Pivot's access tokens): nobody can
         mint a token from the source code, and every process on the store shares it. It
         outlives resets and scenario loads, like the run itself."""
         key = self._keys.get(purpose)
         if key is None:
-            key = self._keys[purpose] = self.store.secret(purpose)
+            key = self._keys[purpose] = self.run.secret(purpose)
         return key
-
-    def replay_cache(self, name: str, ttl: timedelta | None = None) -> ReplayCache:
-        cache = self._replays.get(name)
-        if cache is None:
-            cache = self._replays.setdefault(name, ReplayCache(self.clock, ttl))
-        return cache
 
     # -- change notifications ------------------------------------------------------------
     def on_change(self, listener: ChangeListener) -> None:
@@ -98,3 +192,6 @@ class Sandbox:
 
     def lifecycle(self, provider: str) -> Lifecycle:
         return self.providers[provider].lifecycle
+
+    def health(self) -> dict:
+        return {"pid": os.getpid(), "workers": self.settings.workers}

@@ -10,7 +10,8 @@ import os
 from dataclasses import dataclass, fields, replace
 
 ONE_MIB = 1024 * 1024
-_PARSERS = {"int": int, "float": float}
+_PARSERS = {"int": int, "float": float,
+            "bool": lambda text: text.strip().lower() in ("1", "true", "yes", "on")}
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     scenario: str = "default"          # a bundled scenario name or a path to a YAML file
-    store: str = "memory"              # "memory" or "sqlite:PATH"
+    store: str = "memory"              # "memory", "sqlite:PATH" or "redis://HOST:PORT/DB"
+    workers: int = 1                   # processes serving the port (they share the store)
+    fresh: bool = False                # discard a run the store already holds; load the scenario
     journal_cap: int = 5000            # newest N request/response pairs kept
     journal_body_cap: int = 16 * 1024  # bytes of each body kept in the journal
     max_body_bytes: int = ONE_MIB      # larger request bodies get the provider's 413/400
@@ -28,6 +31,7 @@ class Settings:
     webhook_timeout: float = 5.0       # seconds a merchant's notification endpoint may take
     webhook_workers: int = 4           # threads delivering notifications
     webhook_log_cap: int = 1000        # newest N deliveries kept in GET /_sim/webhooks
+    webhook_poll_interval: float = 0.1  # seconds between looks for deliveries due (other processes')
 
     @classmethod
     def from_env(cls, environ=os.environ, **overrides) -> "Settings":

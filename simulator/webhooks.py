@@ -2,83 +2,47 @@
 the merchant's `notification_url` off the request path, retried on the provider's schedule,
 and logged with every attempt for `GET /_sim/webhooks`.
 
+The deliveries live in the run state's outbox, so any process of a run may send any of
+them, and pending retries survive a restart on a SQLite file or Redis.
+
 - `notifying(sandbox)` is the change listener: it asks the order's provider for its
   notification (a provider without a `notifier`, a merchant without a URL, or a builder
-  answering None means nothing is sent) and hands it to the dispatcher.
-- `Dispatcher` owns a small pool of worker threads (started on first use) and one FIFO per
-  order: only the head of an order's queue is ever in flight, so a later notification for
-  the same order waits until the earlier one is delivered or given up. Retry delays are the
-  provider's, in simulated time, compressed by `settings.webhook_time_scale`.
+  answering None means nothing is sent) and puts it in the run's `Outbox`.
+- `Outbox` is one run's side: submit (after the delivery policy — the hook for delivery
+  faults: drop, duplicate, delay), redeliver, and the log as `/_sim/webhooks` shows it.
+- `Dispatcher` is this process's senders: a few worker threads that claim due deliveries
+  from the store (`Store.claim_delivery` leases each attempt to exactly one process), POST
+  them, and record the attempt with the next retry or the final status. Only the oldest
+  pending delivery of an order is ever claimable, so notifications for one order arrive in
+  order. Retry delays are the provider's, in simulated time, compressed by
+  `settings.webhook_time_scale`; the simulator time each attempt is due at is logged too.
 - Delivery is at least once: any 2xx acknowledges; anything else (another status, timeout,
   refused connection, any exception) is recorded as an attempt and retried while the
   schedule allows, then the delivery is `failed`. Nothing here can block or crash a
-  provider call: network I/O happens on the workers, never under the lock.
-- `delivery_policy(delivery) → DeliveryAction` is asked once per new delivery (default:
-  deliver once). It is the hook for delivery faults: drop, duplicate, delay.
+  provider call: network I/O happens on the workers only.
 """
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import logging
 import threading
 import time
-from collections import OrderedDict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from http.client import HTTPConnection, HTTPSConnection
-from typing import Callable
+from typing import Callable, Mapping
 from urllib.parse import urlsplit
 
-from .clock import Clock
 from .notification import Notification, RetrySchedule
 from .redaction import redact_headers
 from .settings import Settings
+from .store import DeliveryRecord
 
 log = logging.getLogger("simulator.webhooks")
 
 PENDING, DELIVERED, FAILED, DROPPED = "pending", "delivered", "failed", "dropped"
 STATUSES = (PENDING, DELIVERED, FAILED, DROPPED)
-
-
-@dataclass
-class Attempt:
-    at: str                 # simulator clock, ISO-8601
-    status: int | None      # the merchant's HTTP status; None when no answer came
-    latency_ms: float
-    error: str | None
-
-    def to_dict(self) -> dict:
-        return {"at": self.at, "status": self.status, "latency_ms": self.latency_ms,
-                "error": self.error}
-
-
-@dataclass
-class Delivery:
-    id: int
-    provider: str
-    merchant: str
-    order_id: str
-    url: str
-    notification: Notification
-    retries: RetrySchedule
-    redelivery_of: int | None = None
-    fault: dict | None = None           # the injected delivery fault that hit it, if any
-    status: str = PENDING
-    attempts: list[Attempt] = field(default_factory=list)
-
-    @property
-    def order_key(self) -> tuple[str, str, str]:
-        return (self.provider, self.merchant, self.order_id)
-
-    def to_dict(self) -> dict:
-        return {"id": self.id, "provider": self.provider, "merchant": self.merchant,
-                "order_id": self.order_id, "event": self.notification.event, "url": self.url,
-                "status": self.status, "redelivery_of": self.redelivery_of, "fault": self.fault,
-                "request": {"headers": redact_headers(self.notification.headers.items()),
-                            "body": self.notification.body.decode("utf-8", "replace")},
-                "attempts": [a.to_dict() for a in self.attempts]}
+LEASE_MARGIN = 5.0        # seconds past the attempt timeout before another process may retry
 
 
 @dataclass(frozen=True)
@@ -91,23 +55,23 @@ class DeliveryAction:
 
 
 DELIVER_ONCE = DeliveryAction()
-DeliveryPolicy = Callable[[Delivery], DeliveryAction]
+DeliveryPolicy = Callable[[DeliveryRecord], DeliveryAction]
 
 
-def deliver_once(delivery: Delivery) -> DeliveryAction:
+def deliver_once(delivery: DeliveryRecord) -> DeliveryAction:
     return DELIVER_ONCE
 
 
-def post(url: str, notification: Notification, timeout: float) -> tuple[int | None, str | None]:
-    """POST the notification once, headers spelled exactly as the provider's; (HTTP status,
-    None) or (None, why no answer came). Redirects are not followed: a 3xx is an answer."""
+def post(url: str, body: bytes, headers: Mapping[str, str], timeout: float) -> tuple[int | None, str | None]:
+    """POST once, headers spelled exactly as the provider's; (HTTP status, None) or (None,
+    why no answer came). Redirects are not followed: a 3xx is an answer."""
     parts = urlsplit(url)
     connection_class = HTTPSConnection if parts.scheme == "https" else HTTPConnection
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     connection = None
     try:
         connection = connection_class(parts.hostname, parts.port, timeout=timeout)
-        connection.request("POST", target, body=notification.body, headers=dict(notification.headers))
+        connection.request("POST", target, body=body, headers=dict(headers))
         response = connection.getresponse()
         response.read()
         return response.status, None
@@ -118,152 +82,152 @@ def post(url: str, notification: Notification, timeout: float) -> tuple[int | No
             connection.close()
 
 
-class Dispatcher:
-    def __init__(self, settings: Settings, clock: Clock, policy: DeliveryPolicy = deliver_once):
-        self.settings = settings
-        self.clock = clock
-        self.policy = policy
-        self._lock = threading.Condition()
-        self._log: OrderedDict[int, Delivery] = OrderedDict()
-        self._queues: dict[tuple, deque[Delivery]] = {}    # order → waiting deliveries, head first
-        self._due: list[tuple[float, int, Delivery]] = []  # heads ready at a monotonic time
-        self._ids = itertools.count(1)
-        self._ticket = itertools.count()
-        self._workers: list[threading.Thread] = []
-        self._stopping = False
+def view(delivery: DeliveryRecord) -> dict:
+    """A delivery as `/_sim/webhooks` shows it (credential headers masked)."""
+    return {"id": delivery.id, "provider": delivery.provider, "merchant": delivery.merchant,
+            "order_id": delivery.order_id, "event": delivery.event, "url": delivery.url,
+            "status": delivery.status, "redelivery_of": delivery.redelivery_of,
+            "fault": delivery.fault,
+            "next_attempt_at": delivery.due_at if delivery.status == PENDING else None,
+            "request": {"headers": redact_headers(delivery.headers.items()),
+                        "body": delivery.body.decode("utf-8", "replace")},
+            "attempts": list(delivery.attempts)}
 
-    # -- intake --------------------------------------------------------------------------
+
+class Outbox:
+    """One run's notifications: what goes in, and the delivery log."""
+
+    def __init__(self, run, dispatcher: "Dispatcher", clock, settings: Settings,
+                 policy: DeliveryPolicy = deliver_once):
+        self.run, self.dispatcher, self.clock, self.settings = run, dispatcher, clock, settings
+        self.policy = policy
+
     def submit(self, provider: str, merchant: str, order_id: str, url: str,
-               notification: Notification, retries: RetrySchedule, redelivery_of: int | None = None) -> Delivery:
-        with self._lock:
-            delivery = self._new(provider, merchant, order_id, url, notification, retries, redelivery_of)
+               notification: Notification, redelivery_of: int | None = None) -> DeliveryRecord:
+        delivery = DeliveryRecord(provider, merchant, order_id, url, notification.event,
+                                  notification.body, dict(notification.headers), due=0.0,
+                                  redelivery_of=redelivery_of)
         action = self.policy(delivery)
         delivery.fault = action.fault
-        with self._lock:
-            if action.copies <= 0:
-                delivery.status = DROPPED
-                return delivery
-            self._enqueue(delivery, action.delay)
-            for _ in range(action.copies - 1):
-                self._enqueue(self._new(provider, merchant, order_id, url, notification, retries,
-                                        delivery.id), action.delay)
-            self._start_workers()
-            self._lock.notify_all()
+        if action.copies <= 0:
+            delivery.status = DROPPED
+            delivery.id = self.run.delivery_add(delivery, self.settings.webhook_log_cap)
+            return delivery
+        delivery.due = time.time() + action.delay.total_seconds() * self.settings.webhook_time_scale
+        delivery.due_at = (self.clock.now() + action.delay).isoformat()
+        delivery.id = self.run.delivery_add(delivery, self.settings.webhook_log_cap)
+        for _ in range(action.copies - 1):
+            copy = DeliveryRecord(**{**delivery.__dict__, "id": None, "redelivery_of": delivery.id})
+            self.run.delivery_add(copy, self.settings.webhook_log_cap)
+        self.dispatcher.wake()
         return delivery
 
-    def redeliver(self, delivery_id: int) -> Delivery | None:
+    def redeliver(self, delivery_id: int) -> DeliveryRecord | None:
         """A new delivery (a fresh attempt sequence) of the same bytes and headers."""
-        original = self.get(delivery_id)
+        original = self.run.delivery(delivery_id)
         if original is None:
             return None
         return self.submit(original.provider, original.merchant, original.order_id, original.url,
-                           original.notification, original.retries, redelivery_of=original.id)
+                           Notification(original.event, original.body, original.headers),
+                           redelivery_of=original.id)
 
-    def _new(self, provider, merchant, order_id, url, notification, retries, redelivery_of) -> Delivery:
-        delivery = Delivery(next(self._ids), provider, merchant, order_id, url, notification,
-                            retries, redelivery_of)
-        self._log[delivery.id] = delivery
-        while len(self._log) > self.settings.webhook_log_cap:
-            self._log.popitem(last=False)
-        return delivery
-
-    def _enqueue(self, delivery: Delivery, delay: timedelta) -> None:
-        queue = self._queues.setdefault(delivery.order_key, deque())
-        queue.append(delivery)
-        if len(queue) == 1:
-            self._schedule(delivery, delay)
-
-    def _schedule(self, delivery: Delivery, delay: timedelta) -> None:
-        due = time.monotonic() + delay.total_seconds() * self.settings.webhook_time_scale
-        heapq.heappush(self._due, (due, next(self._ticket), delivery))
-
-    # -- reading the log -----------------------------------------------------------------
-    def get(self, delivery_id: int) -> Delivery | None:
-        with self._lock:
-            return self._log.get(delivery_id)
+    def get(self, delivery_id: int) -> DeliveryRecord | None:
+        return self.run.delivery(delivery_id)
 
     def describe(self, delivery_id: int) -> dict | None:
-        with self._lock:
-            delivery = self._log.get(delivery_id)
-            return delivery.to_dict() if delivery else None
+        delivery = self.run.delivery(delivery_id)
+        return view(delivery) if delivery else None
 
     def query(self, provider: str | None = None, order_id: str | None = None,
               status: str | None = None) -> list[dict]:
-        with self._lock:
-            return [d.to_dict() for d in self._log.values()
-                    if (provider is None or d.provider == provider)
-                    and (order_id is None or d.order_id == order_id)
-                    and (status is None or d.status == status)]
-
-    # -- workers -------------------------------------------------------------------------
-    def _start_workers(self) -> None:
-        while not self._stopping and len(self._workers) < self.settings.webhook_workers:
-            worker = threading.Thread(target=self._work, name=f"webhooks-{len(self._workers)}",
-                                      daemon=True)
-            self._workers.append(worker)
-            worker.start()
-
-    def _work(self) -> None:
-        while True:
-            with self._lock:
-                delivery = self._next_due()
-                if delivery is None:
-                    return
-            started = time.perf_counter()
-            at = self.clock.now().isoformat()
-            status, error = post(delivery.url, delivery.notification,
-                                       self.settings.webhook_timeout)
-            attempt = Attempt(at, status, round((time.perf_counter() - started) * 1000, 3), error)
-            with self._lock:
-                self._record(delivery, attempt)
-
-    def _next_due(self) -> Delivery | None:
-        """Wait for the earliest due delivery; None when stopping."""
-        while not self._stopping:
-            if self._due:
-                wait = self._due[0][0] - time.monotonic()
-                if wait <= 0:
-                    return heapq.heappop(self._due)[2]
-                self._lock.wait(wait)
-            else:
-                self._lock.wait()
-        return None
-
-    def _record(self, delivery: Delivery, attempt: Attempt) -> None:
-        if self._queues.get(delivery.order_key, (None,))[0] is not delivery:
-            return  # reset while in flight: the delivery no longer exists
-        delivery.attempts.append(attempt)
-        retries_used = len(delivery.attempts) - 1
-        if attempt.status is not None and 200 <= attempt.status < 300:
-            delivery.status = DELIVERED
-        elif retries_used < delivery.retries.retries(attempt.status):
-            self._schedule(delivery, delivery.retries.delay(retries_used + 1))
-            self._lock.notify_all()
-            return
-        else:
-            delivery.status = FAILED
-        queue = self._queues[delivery.order_key]
-        queue.popleft()
-        if queue:
-            self._schedule(queue[0], timedelta(0))
-            self._lock.notify_all()
-        else:
-            del self._queues[delivery.order_key]
-
-    # -- lifecycle -----------------------------------------------------------------------
-    def reset(self) -> None:
-        """Forget every delivery, pending ones included (in-flight answers are discarded)."""
-        with self._lock:
-            self._log.clear()
-            self._queues.clear()
-            self._due.clear()
+        return [view(d) for d in self.run.deliveries()
+                if (provider is None or d.provider == provider)
+                and (order_id is None or d.order_id == order_id)
+                and (status is None or d.status == status)]
 
     def stop(self, timeout: float = 5.0) -> None:
-        with self._lock:
+        self.dispatcher.stop(timeout)
+
+
+class Dispatcher:
+    """This process's notification senders, working off every tenant's outbox in the store."""
+
+    def __init__(self, settings: Settings, store, retries_of: Callable[[str], RetrySchedule],
+                 clock_of: Callable[[str], object]):
+        self.settings, self.store = settings, store
+        self.retries_of, self.clock_of = retries_of, clock_of
+        self._wakeup = threading.Condition()
+        self._workers: list[threading.Thread] = []
+        self._stopping = False
+
+    def start(self) -> None:
+        with self._wakeup:
+            while not self._stopping and len(self._workers) < self.settings.webhook_workers:
+                worker = threading.Thread(target=self._work, name=f"webhooks-{len(self._workers)}",
+                                          daemon=True)
+                self._workers.append(worker)
+                worker.start()
+
+    def wake(self) -> None:
+        """A delivery was added here: start the workers if needed and let one look now."""
+        self.start()
+        with self._wakeup:
+            self._wakeup.notify()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        with self._wakeup:
             self._stopping = True
-            self._lock.notify_all()
+            self._wakeup.notify_all()
         for worker in self._workers:
             worker.join(timeout)
+
+    def _work(self) -> None:
+        lease = self.settings.webhook_timeout + LEASE_MARGIN
+        while not self._stopping:
+            try:
+                claimed = self.store.claim_delivery(time.time(), lease)
+            except Exception:   # a store hiccup must not kill the sender
+                log.exception("claiming a delivery failed")
+                claimed = None
+            if claimed is None:
+                self._idle()
+                continue
+            tenant, delivery = claimed
+            try:
+                self._attempt(tenant, delivery)
+            except Exception:
+                log.exception("delivery %s of tenant %s failed unexpectedly", delivery.id, tenant)
+
+    def _idle(self) -> None:
+        wait = self.settings.webhook_poll_interval
+        try:
+            due = self.store.next_due()
+        except Exception:
+            due = None
+        if due is not None:
+            wait = max(0.0, min(wait, due - time.time()))
+        with self._wakeup:
+            if not self._stopping and wait > 0:
+                self._wakeup.wait(wait)
+
+    def _attempt(self, tenant: str, delivery: DeliveryRecord) -> None:
+        clock = self.clock_of(tenant)
+        at = clock.now()
+        started = time.perf_counter()
+        status, error = post(delivery.url, delivery.body, delivery.headers, self.settings.webhook_timeout)
+        attempt = {"at": at.isoformat(), "status": status,
+                   "latency_ms": round((time.perf_counter() - started) * 1000, 3), "error": error}
+        retries = self.retries_of(delivery.provider)
+        retries_used = len(delivery.attempts)          # before this attempt
+        if status is not None and 200 <= status < 300:
+            self.store.finish_attempt(tenant, delivery.id, attempt, None, None, DELIVERED)
+        elif retries_used < retries.retries(status):
+            delay = retries.delay(retries_used + 1)
+            self.store.finish_attempt(tenant, delivery.id, attempt,
+                                      time.time() + delay.total_seconds() * self.settings.webhook_time_scale,
+                                      (clock.now() + delay).isoformat(), None)
+        else:
+            self.store.finish_attempt(tenant, delivery.id, attempt, None, None, FAILED)
 
 
 def notifying(sandbox) -> Callable:
@@ -281,6 +245,5 @@ def notifying(sandbox) -> Callable:
             log.exception("building the %s notification for %s failed", after.provider, after.order_id)
             return
         if notification is not None:
-            sandbox.webhooks.submit(after.provider, after.merchant, after.order_id, url,
-                                    notification, notifier.retries)
+            sandbox.webhooks.submit(after.provider, after.merchant, after.order_id, url, notification)
     return on_change

@@ -16,6 +16,7 @@ from simulator.scenarios import load
 from simulator.settings import Settings
 
 from .live import serve
+from .redis_server import RedisServer
 from .provider_contract import pytest_generate_tests  # noqa: F401  (parametrizes ProviderContract)
 from simulator.receiver import Receiver
 
@@ -83,3 +84,14 @@ def notified(default_scenario, receiver):
     sandbox = app.extensions["sandbox"]
     yield Notified(app, app.test_client(), sandbox, receiver)
     sandbox.webhooks.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    """A real redis-server for the session (skips the test, with why, when none can start)."""
+    try:
+        server = RedisServer(tmp_path_factory.mktemp("redis"))
+    except RuntimeError as exc:
+        pytest.skip(str(exc))
+    yield server
+    server.stop()

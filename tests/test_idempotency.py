@@ -10,11 +10,12 @@ import pytest
 from simulator import idempotency
 from simulator.clock import Clock
 from simulator.replay import ReplayCache
+from simulator.store import SQLiteStore
 
 
 @pytest.fixture
 def cache():
-    return ReplayCache(Clock(frozen=True), ttl=timedelta(minutes=5))
+    return ReplayCache(SQLiteStore(":memory:").run(), "test", Clock(frozen=True), ttl=timedelta(minutes=5))
 
 
 def test_no_key_just_runs(cache):

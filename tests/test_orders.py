@@ -27,7 +27,7 @@ def _order(order_id="A", channel="red", status="new", expires_in=timedelta(hours
 
 
 def _book(*orders):
-    store, changes = SQLiteStore(), []
+    store, changes = SQLiteStore().run(), []
     store.insert_many(orders)
     clock = Clock(T0, frozen=True)
     return OrderBook(store, clock, {"toy": TOY}, on_change=lambda b, a, t: changes.append(t)), clock, changes
@@ -89,7 +89,7 @@ def test_expired_order_refuses_events():
 
 
 def test_stale_version_loses_compare_and_set():
-    store = SQLiteStore()
+    store = SQLiteStore().run()
     order = _order()
     store.insert(order)
     winner = Order.from_dict({**order.to_dict(), "status": "paid", "version": 1})

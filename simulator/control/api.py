@@ -8,6 +8,8 @@ expected; a refused lifecycle event is a 409 with the reason.
 
 from __future__ import annotations
 
+import os
+
 from flask import Blueprint, request
 
 from .. import scenarios
@@ -51,7 +53,8 @@ def json_object() -> dict:
 
 
 def _order_view(order: Order) -> dict:
-    return order.to_dict()
+    """An order as /_sim shows it: times in the zone of the simulator clock."""
+    return order.to_dict(sandbox().clock.now().tzinfo)
 
 
 # -- health ------------------------------------------------------------------------------
@@ -60,9 +63,9 @@ def _order_view(order: Order) -> dict:
 def health():
     box = sandbox()
     return json_response({"status": "ok", "providers": sorted(box.providers),
-                          "orders": box.store.count(),
-                          "scenario": box.scenario.name if box.scenario else None,
-                          "clock": box.clock.describe()})
+                          "orders": box.run.count(), "scenario": box.scenario.name,
+                          "clock": box.clock.describe(), "pid": os.getpid(),
+                          "workers": box.settings.workers, "store": box.store.url})
 
 
 # -- orders ------------------------------------------------------------------------------
@@ -90,7 +93,7 @@ def create_order():
     provider = box.providers[spec["provider"]]
     order = scenarios.build_order(spec, provider, box.clock.now(), box.rand)
     try:
-        box.store.insert(order)
+        box.run.insert(order)
     except DuplicateOrder:
         raise ControlError(f"order_id: {order.order_id!r} already exists for {provider.name} "
                            f"merchant {order.merchant!r}", 409, field="order_id") from None
@@ -135,7 +138,7 @@ def reset():
     box = sandbox()
     json_object()   # no body is needed, but one that is not a JSON object is refused, not ignored
     box.reset()
-    return json_response({"status": "ok", "scenario": box.scenario.name, "orders": box.store.count()})
+    return json_response({"status": "ok", "scenario": box.scenario.name, "orders": box.run.count()})
 
 
 @control_api.get("/scenario")
@@ -163,7 +166,7 @@ def load_scenario():
     except scenarios.ScenarioError as exc:
         raise ControlError(exc.problems[0], problems=exc.problems) from None
     box.load(scenario)
-    return json_response({"status": "ok", "scenario": scenario.name, "orders": box.store.count()})
+    return json_response({"status": "ok", "scenario": scenario.name, "orders": box.run.count()})
 
 
 # -- clock -------------------------------------------------------------------------------
@@ -230,10 +233,7 @@ def _whole_number(name: str, what: str) -> int | None:
 
 @control_api.delete("/journal")
 def clear_journal():
-    box = sandbox()
-    cleared = len(box.journal)
-    box.journal.clear()
-    return json_response({"status": "ok", "cleared": cleared})
+    return json_response({"status": "ok", "cleared": sandbox().journal.clear()})
 
 
 @control_api.get("/merchants")

@@ -1,18 +1,44 @@
-"""Order stores: one small contract (`base.OrderStore`), backends behind `open_store(url)`.
+"""Run-state stores: one contract (`base.Store` / `base.RunState`), backends behind
+`open_store(url)`:
 
-`memory` is SQLite `:memory:`; `sqlite:PATH` is a file that survives restarts.
+- `memory` — SQLite `:memory:`: one process, nothing survives it;
+- `sqlite:PATH` — a SQLite file in WAL mode: many processes on one host, kept across restarts;
+- `redis://HOST:PORT/DB` — Redis: many processes on many hosts.
 """
 
-from .base import DuplicateOrder, OrderStore
+from __future__ import annotations
+
+from .base import (ClockState, DEFAULT_TENANT, DeliveryRecord, DuplicateOrder, FaultRecord,
+                   Remembered, RunMeta, RunState, Store, StoreUnavailable)
 from .sqlite import SQLiteStore
 
+MEMORY = "memory"
 
-def open_store(url: str) -> OrderStore:
-    if url in ("memory", ":memory:", "sqlite::memory:"):
-        return SQLiteStore(":memory:")
+
+def check_url(url: str) -> str:
+    """`url` if it names a store, else ValueError with a one-line reason naming --store."""
+    if url in (MEMORY, ":memory:", "sqlite::memory:"):
+        return MEMORY
     if url.startswith("sqlite:") and len(url) > len("sqlite:"):
+        return url
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        from .redis import parse_url
+        parse_url(url)
+        return url
+    raise ValueError(f"--store {url!r}: expected 'memory', 'sqlite:PATH' or 'redis://HOST:PORT/DB'")
+
+
+def open_store(url: str) -> Store:
+    """Connect to the store `url` names; StoreUnavailable (one line) if it cannot be used."""
+    url = check_url(url)
+    if url == MEMORY:
+        return SQLiteStore(":memory:")
+    if url.startswith("sqlite:"):
         return SQLiteStore(url[len("sqlite:"):])
-    raise ValueError(f"--store {url!r}: expected 'memory' or 'sqlite:PATH'")
+    from .redis import RedisStore
+    return RedisStore(url)
 
 
-__all__ = ["DuplicateOrder", "OrderStore", "SQLiteStore", "open_store"]
+__all__ = ["ClockState", "DEFAULT_TENANT", "DeliveryRecord", "DuplicateOrder", "FaultRecord",
+           "MEMORY", "Remembered", "RunMeta", "RunState", "SQLiteStore", "Store", "StoreUnavailable",
+           "check_url", "open_store"]

@@ -103,7 +103,8 @@ def test_reset_restores_orders_clock_and_journal(client):
     assert body["status"] == "ok"
     assert client.get("/_sim/orders/midtrans/MT-VA-BCA-PENDING").get_json()["status"] == "pending"
     assert client.get("/_sim/orders/midtrans/TEMP").status_code == 404
-    assert client.get("/_sim/clock").get_json()["now"].startswith("2026-01-15T03:00")
+    now = client.get("/_sim/clock").get_json()["now"]
+    assert now.startswith("2026-01-15T10:00") and now.endswith("+07:00")   # the scenario's start, in its zone
     assert client.get("/_sim/journal").get_json()["count"] == 0
 
 

@@ -9,7 +9,7 @@ from .client import cancel, sim_order
 
 
 def test_a_failed_first_attempt_never_blocks_its_retry(client, sandbox, monkeypatch):
-    real = sandbox.store.compare_and_set
+    real = sandbox.run.compare_and_set
     calls = []
 
     def locked_once(old, new):
@@ -18,7 +18,7 @@ def test_a_failed_first_attempt_never_blocks_its_retry(client, sandbox, monkeypa
             raise sqlite3.OperationalError("database is locked")
         return real(old, new)
 
-    monkeypatch.setattr(sandbox.store, "compare_and_set", locked_once)
+    monkeypatch.setattr(sandbox.run, "compare_and_set", locked_once)
     first = cancel(client, "DK-VA-BCA-PENDING", request_id="retry-after-failure")
     assert first.status_code == 500
     retry = cancel(client, "DK-VA-BCA-PENDING", request_id="retry-after-failure")

@@ -58,9 +58,9 @@ def test_a_payment_sends_a_paid_callback(notified):
 
 def test_cancel_callbacks_can_be_switched_off(notified):
     box = notified.sandbox
-    box.merchants = MerchantDirectory(
+    box.replace_merchants(MerchantDirectory(
         dataclasses.replace(m, features={**m.features, "cancel_callback": False})
-        if m.provider == "finpay" else m for m in box.merchants)
+        if m.provider == "finpay" else m for m in box.merchants))
     assert notified.client.get("/pg/payment/card/cancel/FP-VABCA-PENDING", headers=GOOD_AUTH).status_code == 200
     notified.client.post("/_sim/orders/finpay/FP-VABCA-REQUEST_INITIATED/pay")
     [delivery] = eventually(lambda: box.webhooks.query())

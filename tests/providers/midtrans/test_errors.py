@@ -78,7 +78,7 @@ def test_another_merchants_key_cannot_see_the_order(app, client):
     from simulator.merchants import Merchant, MerchantDirectory
     box = app.extensions["sandbox"]
     other = Merchant("midtrans", "G000000002", {"server_key": "SB-Mid-server-OTHER"})
-    box.merchants = MerchantDirectory([*box.merchants, other])
+    box.replace_merchants(MerchantDirectory([*box.merchants, other]))
 
     response = client.post("/v2/MT-VA-BCA-PENDING/cancel", headers=basic("SB-Mid-server-OTHER"))
 

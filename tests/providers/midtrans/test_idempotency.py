@@ -69,7 +69,7 @@ def test_a_failed_first_attempt_never_blocks_its_retry(client, auth, sandbox, mo
     released, so the retry with the same key is processed instead of answering 202."""
     import sqlite3
 
-    real = sandbox.store.compare_and_set
+    real = sandbox.run.compare_and_set
     calls = []
 
     def locked_once(old, new):
@@ -78,7 +78,7 @@ def test_a_failed_first_attempt_never_blocks_its_retry(client, auth, sandbox, mo
             raise sqlite3.OperationalError("database is locked")
         return real(old, new)
 
-    monkeypatch.setattr(sandbox.store, "compare_and_set", locked_once)
+    monkeypatch.setattr(sandbox.run, "compare_and_set", locked_once)
     headers = {**auth, "Idempotency-Key": "dies-first"}
     first = client.post("/v2/MT-VA-BCA-PENDING/cancel", headers=headers)
     assert first.status_code == 500 and first.get_json()["status_code"] == "500"

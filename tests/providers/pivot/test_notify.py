@@ -47,9 +47,9 @@ def test_only_5xx_408_and_429_are_retried(notified, replies, attempts, status):
 
 def test_a_merchant_may_opt_in_to_api_cancel_callbacks(notified):
     box = notified.sandbox
-    box.merchants = MerchantDirectory(
+    box.replace_merchants(MerchantDirectory(
         dataclasses.replace(m, features={**m.features, "api_cancel_callback": True})
-        if m.provider == "pivot" else m for m in box.merchants)
+        if m.provider == "pivot" else m for m in box.merchants))
     token = get_token(notified.client)
     notified.client.post(f"/v2/payments/{SAMPLE_SESSION}/cancel", json={"cancellationReason": "VOID_SESSION"},
                          headers={"Authorization": f"Bearer {token}"})

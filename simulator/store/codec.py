@@ -1,0 +1,58 @@
+"""How an Order is laid out in a store: flat fields (what lookups and the reset's time shift
+need as plain values) plus two small JSON texts (provider wire fields and the history).
+
+Instants are integers, microseconds since the UNIX epoch, so a store can shift a snapshot's
+times with arithmetic alone; they read back as UTC datetimes.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+from ..orders import Order, Transition
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+FIELDS = ("provider", "merchant", "order_id", "transaction_id", "amount", "currency", "channel",
+          "bank", "status", "created_us", "expires_us", "version", "extra", "history")
+
+
+def micros(moment: datetime) -> int:
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
+def instant(value: int) -> datetime:
+    return EPOCH + timedelta(microseconds=value)
+
+
+def _dump(value) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def transition_row(t: Transition) -> list:
+    return [micros(t.at), t.event, t.from_status, t.to_status, t.source]
+
+
+def history_json(history) -> str:
+    return _dump([transition_row(t) for t in history])
+
+
+def pack(order: Order) -> tuple:
+    """The order's values in FIELDS order."""
+    return (order.provider, order.merchant, order.order_id, order.transaction_id, str(order.amount),
+            order.currency, order.channel, order.bank, order.status, micros(order.created_at),
+            micros(order.expires_at) if order.expires_at else None, order.version,
+            _dump(dict(order.extra)), history_json(order.history))
+
+
+def unpack(row) -> Order:
+    (provider, merchant, order_id, transaction_id, amount, currency, channel, bank, status,
+     created_us, expires_us, version, extra, history) = row
+    return Order(provider=provider, merchant=merchant, order_id=order_id,
+                 transaction_id=transaction_id, amount=Decimal(amount), currency=currency,
+                 channel=channel, bank=bank, status=status, created_at=instant(created_us),
+                 expires_at=instant(expires_us) if expires_us is not None else None,
+                 history=tuple(Transition(instant(at), event, before, after, source)
+                               for at, event, before, after, source in json.loads(history)),
+                 extra=json.loads(extra), version=version)

@@ -1,0 +1,396 @@
+"""The run-state contract (`simulator.store.base`), the same tests for every backend: SQLite
+in memory, a SQLite file, and a real Redis. Concurrency is real (threads racing on one
+store); the tests of several processes sharing a store are in tests/test_scale_out.py."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+
+from simulator.orders import Order, Transition
+from simulator.store import (ClockState, DeliveryRecord, DuplicateOrder, SQLiteStore,
+                             StoreUnavailable, check_url, open_store)
+
+T0 = datetime(2026, 1, 15, 3, 0, tzinfo=timezone.utc)
+CLOCK = ClockState(True, 1_768_446_000_000_000, 420)
+
+
+def order(order_id="A", merchant="m1", status="new", provider="toy", version=0, at=T0) -> Order:
+    return Order(provider, merchant, order_id, f"tx-{order_id}", Decimal("10.50"), "IDR", "red", "bni",
+                 status, at, at + timedelta(hours=1), (Transition(at, "create", None, status, "scenario"),),
+                 {"va": "123", "nested": {"k": [1, 2]}}, version)
+
+
+@pytest.fixture(params=["memory", "sqlite-file", "redis"])
+def store(request, tmp_path):
+    if request.param == "memory":
+        opened = SQLiteStore(":memory:")
+    elif request.param == "sqlite-file":
+        opened = open_store(f"sqlite:{tmp_path / 'run.db'}")
+    else:
+        server = request.getfixturevalue("redis_server")
+        server.flush()
+        opened = open_store(server.url)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def run(store):
+    run = store.run("t1")
+    run.start('{"name": "x"}', "42", CLOCK, [order("A"), order("B", merchant="m2")],
+              [{"id": "f1", "action": "status", "status": 503}], T0)
+    return run
+
+
+# -- the run --------------------------------------------------------------------------------
+
+def test_a_fresh_store_holds_no_run(store):
+    assert store.run("nobody").meta() is None
+
+
+def test_start_makes_a_run(run):
+    meta = run.meta()
+    assert (meta.epoch, meta.scenario_epoch, meta.fault_count, meta.seed) == (1, 1, 1, "42")
+    assert meta.clock == CLOCK
+    assert run.scenario_doc() == '{"name": "x"}'
+    assert run.loaded_at() == T0
+    assert [o.order_id for o in run.list()] == ["A", "B"]
+
+
+def test_start_again_replaces_everything_but_secrets_and_sequences(run):
+    secret, first = run.secret("k"), run.reserve("draws", 10)
+    run.insert(order("C"))
+    run.journal_add({"path": "/x"}, 100)
+    run.replay_claim("c", "key", "fp", T0, None)
+    run.delivery_add(delivery(), 100)
+    before = run.meta()
+    run.start('{"name": "y"}', "7", ClockState(False, 5), [order("Z")], [], T0)
+    meta = run.meta()
+    assert (meta.epoch, meta.scenario_epoch, meta.fault_count, meta.seed) == (2, 2, 0, "7")
+    assert meta.faults_version > before.faults_version
+    assert [o.order_id for o in run.list()] == ["Z"]
+    assert run.journal() == [] and run.faults() == [] and run.deliveries() == []
+    assert run.replay_claim("c", "key", "fp", T0, None) is None
+    assert run.secret("k") == secret and run.reserve("draws", 1) == first + 10
+
+
+def test_reset_restores_the_snapshot_at_once(run):
+    run.compare_and_set(order("A"), order("A", status="paid", version=1))
+    run.insert(order("C"))
+    run.journal_add({"path": "/x"}, 100)
+    run.fault_match("f1")
+    run.fault_fire("f1", None)
+    run.replay_claim("c", "key", "fp", T0, None)
+    run.delivery_add(delivery(), 100)
+    run.change_clock(lambda s: ClockState(s.frozen, s.micros + 10**9, s.zone))
+
+    meta = run.reset(CLOCK, [{"id": "f2", "action": "reset"}])
+
+    assert meta.epoch == 2 and meta.clock == CLOCK and meta.fault_count == 1
+    assert [(o.order_id, o.status, o.version) for o in run.list()] == [("A", "new", 0), ("B", "new", 0)]
+    assert run.get("toy", "m1", "A") == order("A")
+    assert run.journal() == [] and run.deliveries() == []
+    assert [(f.spec["id"], f.matched, f.fired) for f in run.faults()] == [("f2", 0, 0)]
+    assert run.replay_claim("c", "key", "fp", T0, None) is None
+
+
+def test_reset_moves_the_snapshot_times_by_the_shift(run):
+    run.reset(CLOCK, [], shift=timedelta(hours=2))
+    moved = run.get("toy", "m1", "A")
+    assert moved == order("A", at=T0 + timedelta(hours=2))
+    assert run.loaded_at() == T0 + timedelta(hours=2)
+
+
+def test_the_scenario_document_can_change(run):
+    run.set_scenario_doc('{"name": "edited"}')
+    assert run.scenario_doc() == '{"name": "edited"}' and run.meta().scenario_epoch == 2
+    assert run.meta().epoch == 1
+
+
+def test_clock_changes_are_atomic(run):
+    def advance():
+        for _ in range(50):
+            run.change_clock(lambda s: ClockState(s.frozen, s.micros + 1, s.zone))
+    threads = [threading.Thread(target=advance) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert run.meta().clock == ClockState(True, CLOCK.micros + 400, 420)
+
+
+def test_secrets_are_random_stable_and_per_tenant(store, run):
+    assert len(run.secret("k")) == 32 and run.secret("k") == run.secret("k")
+    assert run.secret("k") != run.secret("other") != store.run("t2").secret("k")
+
+
+def test_reserved_numbers_never_overlap(run):
+    got, lock = [], threading.Lock()
+
+    def reserve():
+        for _ in range(25):
+            start = run.reserve("draws", 4)
+            with lock:
+                got.extend(range(start, start + 4))
+    threads = [threading.Thread(target=reserve) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(got) == list(range(800))
+
+
+def test_drop_forgets_the_tenant(store, run):
+    run.secret("k")
+    run.drop()
+    assert run.meta() is None and run.list() == [] and run.count() == 0
+    assert store.run("t1").meta() is None
+
+
+def test_tenants_are_isolated(store, run):
+    other = store.run("t2")
+    other.start("{}", "1", CLOCK, [order("A", status="other")], [], T0)
+    run.compare_and_set(order("A"), order("A", status="paid", version=1))
+    assert other.get("toy", "m1", "A").status == "other"
+    assert other.count() == 1 and run.count() == 2
+    other.journal_add({"n": 1}, 10)
+    assert run.journal() == []
+
+
+# -- orders ---------------------------------------------------------------------------------
+
+def test_orders_round_trip_exactly(run):
+    assert run.get("toy", "m1", "A") == order("A")
+    assert run.get("toy", "m1", "nope") is None
+
+
+def test_find_by_order_id_then_transaction_id_and_by_merchant(run):
+    assert run.find("toy", "A").order_id == "A"
+    assert run.find("toy", "tx-A").order_id == "A"
+    assert run.find("toy", "A", merchant="m2") is None
+    assert run.find("toy", "B", merchant="m2").merchant == "m2"
+    assert run.find("other", "A") is None
+
+
+def test_find_prefers_the_first_inserted(run):
+    run.insert(order("A", merchant="m3"))
+    assert run.find("toy", "A").merchant == "m1"
+
+
+def test_a_duplicate_insert_inserts_nothing(run):
+    with pytest.raises(DuplicateOrder):
+        run.insert_many([order("C"), order("A")])
+    assert run.count() == 2 and run.get("toy", "m1", "C") is None
+
+
+def test_list_filters_and_keeps_insertion_order(run):
+    run.insert(order("C", provider="other"))
+    assert [o.order_id for o in run.list()] == ["A", "B", "C"]
+    assert [o.order_id for o in run.list(provider="toy", merchant="m2")] == ["B"]
+    assert [o.order_id for o in run.list(provider="other")] == ["C"]
+
+
+def test_compare_and_set_wins_once(run):
+    paid = order("A", status="paid", version=1)
+    paid = Order(**{**paid.__dict__, "history": paid.history + (Transition(T0, "pay", "new", "paid", "api"),),
+                    "extra": {"note": "x"}})
+    assert run.compare_and_set(order("A"), paid) is True
+    assert run.compare_and_set(order("A"), paid) is False
+    assert run.get("toy", "m1", "A") == paid
+
+
+def test_racing_compare_and_sets_have_one_winner(run):
+    wins = []
+
+    def race(n):
+        if run.compare_and_set(order("A"), order("A", status=f"s{n}", version=1)):
+            wins.append(n)
+    threads = [threading.Thread(target=race, args=(n,)) for n in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(wins) == 1 and run.get("toy", "m1", "A").status == f"s{wins[0]}"
+
+
+# -- journal --------------------------------------------------------------------------------
+
+def test_the_journal_keeps_the_newest_entries_up_to_its_cap(run):
+    ids = [run.journal_add({"n": n}, 10) for n in range(200)]
+    assert ids == sorted(ids) and len(set(ids)) == 200
+    kept = run.journal(10)
+    assert [e["n"] for e in kept] == list(range(190, 200))
+    assert kept[-1]["id"] == ids[-1]
+    assert run.journal_clear() >= 10 and run.journal() == []
+
+
+# -- faults ---------------------------------------------------------------------------------
+
+def test_faults_keep_their_order_and_ids(run):
+    run.fault_add({"id": "f2", "action": "reset"})
+    with pytest.raises(KeyError):
+        run.fault_add({"id": "f1", "action": "reset"})
+    assert [f.spec["id"] for f in run.faults()] == ["f1", "f2"]
+    version = run.meta().faults_version
+    assert run.fault_remove("f1") is True and run.fault_remove("f1") is False
+    assert run.meta().faults_version > version and run.meta().fault_count == 1
+    assert run.faults_clear() == 1 and run.meta().fault_count == 0
+
+
+def test_a_fault_fires_at_most_times_across_racing_threads(run):
+    fired = []
+
+    def hit():
+        for _ in range(20):
+            counted = run.fault_match("f1")
+            if counted and run.fault_fire("f1", 5):
+                fired.append(1)
+    threads = [threading.Thread(target=hit) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    [record] = run.faults()
+    assert (record.matched, record.fired, len(fired)) == (160, 5, 5)
+    assert run.fault_match("gone") is None
+
+
+# -- replay caches --------------------------------------------------------------------------
+
+def test_a_key_is_claimed_once_then_replayed(run):
+    assert run.replay_claim("c", "k", "fp", T0, timedelta(minutes=5)) is None
+    seen = run.replay_claim("c", "k", "other", T0, timedelta(minutes=5))
+    assert seen.in_flight and seen.fingerprint == "fp"
+    run.replay_complete("c", "k", 201, {"a": [1]})
+    seen = run.replay_claim("c", "k", "fp", T0 + timedelta(minutes=5), timedelta(minutes=5))
+    assert (seen.in_flight, seen.status, seen.body, seen.claimed_at) == (False, 201, {"a": [1]}, T0)
+    assert run.replay_claim("c", "k", "fp", T0 + timedelta(minutes=6), timedelta(minutes=5)) is None
+    run.replay_release("c", "k")
+    assert run.replay_claim("c", "k", "fp", T0, None) is None
+    assert run.replay_claim("other-cache", "k", "fp", T0, None) is None
+
+
+def test_racing_claims_have_one_owner(run):
+    owners = []
+
+    def claim():
+        if run.replay_claim("c", "race", "fp", T0, None) is None:
+            owners.append(1)
+    threads = [threading.Thread(target=claim) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(owners) == 1
+
+
+# -- webhook outbox -------------------------------------------------------------------------
+
+def delivery(order_id="A", due=0.0, status="pending") -> DeliveryRecord:
+    return DeliveryRecord("toy", "m1", order_id, "http://127.0.0.1:9/hook", "paid", b'{"x":1}',
+                          {"X-Key": "v"}, due=due, due_at="2026-01-15T10:00:00+07:00", status=status)
+
+
+def test_deliveries_are_kept_and_read_back(run):
+    first = run.delivery_add(delivery(), 100)
+    dropped = run.delivery_add(delivery(status="dropped"), 100)
+    assert first < dropped
+    record = run.delivery(first)
+    assert (record.body, record.headers, record.status, record.attempts) == (b'{"x":1}', {"X-Key": "v"}, "pending", [])
+    assert [d.id for d in run.deliveries()] == [first, dropped]
+    assert run.delivery(10**30) is None and run.delivery(-1) is None
+
+
+def test_a_due_delivery_is_claimed_by_one_caller_in_order_per_order(store, run):
+    now = time.time()
+    first = run.delivery_add(delivery("A", due=now - 1), 100)
+    second = run.delivery_add(delivery("A", due=now - 2), 100)     # same order: waits for the first
+    other = run.delivery_add(delivery("B", due=now + 60), 100)     # not due yet
+    tenant, claimed = store.claim_delivery(now, lease=30)
+    assert (tenant, claimed.id) == ("t1", first)
+    assert store.claim_delivery(now, lease=30) is None            # first is leased, second waits
+    store.finish_attempt("t1", first, {"status": 503}, now - 1, "2026-01-15T10:02:00+07:00", None)
+    tenant, again = store.claim_delivery(now, lease=30)
+    assert again.id == first and again.attempts == [{"status": 503}]
+    store.finish_attempt("t1", first, {"status": 200}, None, None, "delivered")
+    assert store.claim_delivery(now, lease=30)[1].id == second
+    store.finish_attempt("t1", second, {"status": 200}, None, None, "delivered")
+    assert store.claim_delivery(now + 100, lease=30)[1].id == other
+    assert run.delivery(first).status == "delivered"
+    assert run.delivery(first).attempts == [{"status": 503}, {"status": 200}]
+
+
+def test_a_lapsed_lease_lets_another_caller_retry(store, run):
+    now = time.time()
+    run.delivery_add(delivery(due=now - 1), 100)
+    assert store.claim_delivery(now, lease=5) is not None
+    assert store.claim_delivery(now + 1, lease=5) is None
+    assert store.claim_delivery(now + 6, lease=5) is not None
+
+
+def test_racing_claims_hand_each_delivery_to_one_caller(store, run):
+    now = time.time()
+    for n in range(20):
+        run.delivery_add(delivery(f"O{n}", due=now - 1), 100)
+    claimed, lock = [], threading.Lock()
+
+    def work():
+        while (got := store.claim_delivery(now, lease=60)) is not None:
+            with lock:
+                claimed.append(got[1].id)
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(claimed) == 20 == len(set(claimed))
+
+
+def test_next_due_and_claims_across_tenants(store, run):
+    assert store.next_due() is None
+    other = store.run("t2")
+    other.start("{}", "1", CLOCK, [], [], T0)
+    other.delivery_add(delivery(due=100.0), 100)
+    assert store.next_due() == 100.0
+    assert store.claim_delivery(101.0, lease=5)[0] == "t2"
+
+
+def test_an_attempt_for_a_reset_delivery_is_ignored(store, run):
+    now = time.time()
+    run.delivery_add(delivery(due=now - 1), 100)
+    _, claimed = store.claim_delivery(now, lease=30)
+    run.reset(CLOCK, [])
+    store.finish_attempt("t1", claimed.id, {"status": 200}, None, None, "delivered")
+    assert run.deliveries() == []
+
+
+def test_the_delivery_log_is_capped_but_keeps_pending_ones(run):
+    pending = run.delivery_add(delivery(due=10**10), 3)
+    for _ in range(10):
+        run.delivery_add(delivery(status="dropped"), 3)
+    kept = run.deliveries()
+    assert pending in [d.id for d in kept] and len(kept) <= 4
+
+
+# -- urls -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("url", ["redis://", "sqlite:", "postgres", "redis://h:notaport/0",
+                                 "redis://h:6379/x"])
+def test_a_bad_store_url_is_a_one_line_error(url):
+    with pytest.raises(ValueError, match="--store"):
+        check_url(url)
+
+
+def test_an_unreachable_redis_is_a_one_line_error():
+    with pytest.raises(StoreUnavailable, match="--store redis://127.0.0.1:1/0: cannot reach"):
+        open_store("redis://127.0.0.1:1/0")
+
+
+def test_an_unwritable_sqlite_path_is_a_one_line_error(tmp_path):
+    with pytest.raises(StoreUnavailable, match="--store sqlite:"):
+        open_store(f"sqlite:{tmp_path}/no/such/dir/run.db")
