@@ -3,45 +3,122 @@
 
     python run.py                               # default scenario on http://127.0.0.1:8080
     python run.py --port 0 --scenario expired-orders --store sqlite:sim.db
+    python run.py --workers 4 --store sqlite:sim.db      # 4 processes, one shared run
+    python run.py --store redis://127.0.0.1:6379/0       # a run shared by several hosts
     python run.py validate scenarios/my.yaml    # exit 1 with the errors if invalid
+
+A store that already holds a run (a restart on a SQLite file, a second host on one Redis)
+is joined: its orders, clock and faults are kept and --scenario is not loaded. Pass
+--fresh to discard that run and load the scenario anew.
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
+import os
+import resource
+import shutil
 import sys
+import tempfile
 
 from simulator import scenarios
 from simulator.providers import PROVIDERS
 from simulator.settings import Settings
+from simulator.store import MEMORY, StoreUnavailable, check_url
+
+
+def _fail(message: str) -> int:
+    print(f"run.py: error: {message}", file=sys.stderr)
+    return 2
+
+
+def _raise_open_files_limit() -> None:
+    """Idle connections are cheap but each is a file descriptor: allow as many as we may."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard if hard != resource.RLIM_INFINITY else 65536, hard))
+        except (ValueError, OSError):
+            pass
+
+
+def _prepare_store(settings: Settings) -> tuple[Settings, str]:
+    """Make sure the store holds a run (load the scenario unless one is there to join) before
+    any worker starts; with several workers, the memory store becomes a private SQLite file."""
+    from simulator.app import create_app
+
+    note = ""
+    if settings.workers > 1 and check_url(settings.store) == MEMORY:
+        directory = tempfile.mkdtemp(prefix="payment-sandbox-")
+        atexit.register(shutil.rmtree, directory, ignore_errors=True)
+        path = os.path.join(directory, "run.db")
+        settings = Settings(**{**settings.__dict__, "store": f"sqlite:{path}"})
+        note = (f" (memory store with {settings.workers} workers: a private SQLite file {path}, "
+                "deleted at exit)")
+    app = create_app(settings)
+    box = app.extensions["sandbox"]
+    box.store.close()
+    return Settings(**{**settings.__dict__, "fresh": False}), note
 
 
 def serve(args: argparse.Namespace) -> int:
     from simulator.app import create_app
-    from simulator.serving import create_server
 
-    settings = Settings.from_env(host=args.host, port=args.port, scenario=args.scenario,
-                                 store=args.store, threads=args.threads)
     try:
-        app = create_app(settings)
+        settings = Settings.from_env(host=args.host, port=args.port, scenario=args.scenario,
+                                     store=args.store, threads=args.threads, workers=args.workers,
+                                     fresh=args.fresh or None)
+        check_url(settings.store)
+    except ValueError as exc:
+        return _fail(str(exc))
+    if settings.workers < 1:
+        return _fail(f"--workers {settings.workers}: expected 1 or more")
+    _raise_open_files_limit()
+    try:
+        settings, note = _prepare_store(settings)
     except scenarios.ScenarioError as exc:
         print(f"cannot load the scenario:\n{exc}", file=sys.stderr)
         return 1
-    except ValueError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    server = create_server(app, host=settings.host, port=settings.port, threads=settings.threads)
-    box = app.extensions["sandbox"]
-    base = f"http://{settings.host}:{server.effective_port}"
-    print(f"Payment sandbox simulator listening on {base}", flush=True)
-    print(f"  scenario {box.scenario.name!r} from {box.scenario.source}: "
-          f"{box.run.count()} orders, {len(list(box.merchants))} merchants; store {settings.store}")
-    print(f"  providers: " + ", ".join(f"{name} ({base}/{name} or {base})" for name in PROVIDERS))
-    print(f"  control API: {base}/_sim/health", flush=True)
+    except (StoreUnavailable, ValueError) as exc:
+        return _fail(str(exc))
+
+    def banner(base: str, app) -> None:
+        box = app.extensions["sandbox"]
+        print(f"Payment sandbox simulator listening on {base}", flush=True)
+        print(f"  scenario {box.scenario.name!r} from {box.scenario.source}: "
+              f"{box.run.count()} orders, {len(list(box.merchants))} merchants; "
+              f"store {settings.store}{note}; {settings.workers} worker(s)")
+        print("  providers: " + ", ".join(f"{name} ({base}/{name} or {base})" for name in PROVIDERS))
+        print(f"  control API: {base}/_sim/health", flush=True)
+
+    if settings.workers > 1:
+        from simulator.serving import serve_workers
+
+        def ready(url: str) -> None:
+            probe = create_app(settings)
+            banner(url, probe)
+            probe.extensions["sandbox"].store.close()
+
+        serve_workers(settings, lambda: create_app(settings), ready)
+        return 0
+
+    from simulator.serving import create_server, run_loop
+    app = create_app(settings)
     try:
-        server.run()
+        server = create_server(app, host=settings.host, port=settings.port, threads=settings.threads,
+                               connection_limit=settings.connection_limit,
+                               idle_timeout=settings.idle_timeout)
+    except OSError as exc:
+        return _fail(f"--host {settings.host} --port {settings.port}: cannot listen: {exc.strerror or exc}")
+    banner(f"http://{settings.host}:{server.effective_port}", app)
+    app.extensions["sandbox"].dispatcher.start()
+    try:
+        run_loop(server)
     except KeyboardInterrupt:
         pass
+    finally:
+        app.extensions["sandbox"].dispatcher.stop()
     return 0
 
 
@@ -68,9 +145,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="bundled scenario name (see scenarios/) or a path to a YAML file "
                              "(default: default)")
     parser.add_argument("--store", default=None,
-                        help="'memory' (default) or 'sqlite:PATH'; with a file, a restart keeps "
-                             "every order and its history")
-    parser.add_argument("--threads", type=int, default=None, help="worker threads (default 16)")
+                        help="'memory' (default), 'sqlite:PATH' (a file: processes on this host "
+                             "share it, a restart keeps every order) or 'redis://HOST:PORT/DB' "
+                             "(hosts share it)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="processes serving the port, sharing one run (default 1; with the "
+                             "memory store, more than 1 uses a private SQLite file)")
+    parser.add_argument("--fresh", action="store_true",
+                        help="discard a run the store already holds and load --scenario")
+    parser.add_argument("--threads", type=int, default=None, help="threads per process (default 16)")
     sub = parser.add_subparsers(dest="command", metavar="{validate}")
     check = sub.add_parser("validate", help="check a scenario file; exit 1 with its errors")
     check.add_argument("scenario", help="bundled scenario name or a path to a YAML file")

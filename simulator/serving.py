@@ -1,20 +1,24 @@
-"""Serving the app with waitress: in the foreground (`python run.py`) or on a background
-thread (tests, the pytest plugin), with a clean stop. This is the one place that knows
-the server.
+"""Serving the app: waitress in every process, on a foreground loop (`python run.py`), a
+background thread (tests, the pytest plugin) or in each of N processes run by gunicorn
+(`python run.py --workers N`). This is the one place that knows the servers.
 
-Waitress's loop must be stopped from its own thread: closing its sockets from another
-thread while it sits in select() raises EBADF there. `BackgroundServer` runs the loop one
-poll at a time and closes everything from that thread once `stop()` sets its flag.
+Why waitress, and gunicorn around it: waitress reads requests on an event loop and only
+hands complete requests to its threads, so idle or half-sent connections (slowloris) cost a
+socket, not a thread; and it lets us reach the socket, which the `reset` and `hang` faults
+need. gunicorn supervises the N processes sharing one port (pre-fork, restarts, signals),
+each running `WaitressWorker`: waitress's loop on the socket gunicorn bound.
 
 Injected connection faults (`simulator.injection`) need the socket, which waitress keeps
 out of the WSGI environ. So the server's tasks put a callable at `environ[ABORT_KEY]`; when
-the app calls it, the task writes nothing of the response and, once the app has returned
-(and the journal has the entry), holds the connection for the asked time (hang) and has
-the loop close it: with SO_LINGER 0 for a reset, so the kernel sends RST instead of FIN.
+the app calls it, the task writes nothing of the response. A reset closes the socket with
+SO_LINGER 0, so the kernel sends RST instead of FIN. A hang holds the connection on the
+event loop until its deadline and then closes it: the worker thread is free at once, so
+a hundred hanging requests block nothing else.
 """
 
 from __future__ import annotations
 
+import os
 import socket
 import struct
 import threading
@@ -29,6 +33,7 @@ from waitress.task import WSGITask
 from .injection import ABORT_KEY, RESET
 
 _LINGER_ZERO = struct.pack("ii", 1, 0)   # l_onoff=1, l_linger=0: close() sends RST
+LOOP_TICK = 0.1                          # seconds between event-loop passes (hang deadlines)
 
 
 class _AbortRequest:
@@ -62,48 +67,77 @@ class AbortableTask(WSGITask):
         abort = self._abort()
         if abort is None:
             return super().finish()
-        if abort.hold:
-            time.sleep(abort.hold)
         if abort.kind == RESET:
             self.channel.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, _LINGER_ZERO)
+        elif abort.hold > 0:
+            self.channel.hold(abort.hold)
         self.close_on_finish = True   # the loop closes the channel: nothing queued to send
 
 
 class AbortableChannel(HTTPChannel):
     task_class = AbortableTask
+    held_until = 0.0
+
+    def hold(self, seconds: float) -> None:
+        """Keep the connection open, silent, for `seconds`; the event loop then closes it."""
+        self.held_until = time.time() + seconds
+        self.last_activity = self.held_until      # idle-timeout cleanup counts from the end
+
+    def _held(self) -> bool:
+        return self.held_until > time.time()
+
+    def readable(self):
+        return not self._held() and super().readable()
+
+    def writable(self):
+        return not self._held() and super().writable()
 
 
-def create_server(app, host: str, port: int, threads: int):
-    """A waitress server for `app` whose connections injected faults can reset or hang."""
-    server = waitress.create_server(app, host=host, port=port, threads=threads,
-                                    ident="payment-sandbox")
-    listeners = [server] if isinstance(server, BaseWSGIServer) else [
-        d for d in server.map.values() if isinstance(d, BaseWSGIServer)]
-    for listener in listeners:
+def create_server(app, host: str = "127.0.0.1", port: int = 0, threads: int = 16, *,
+                  sockets: list | None = None, connection_limit: int = 1000, idle_timeout: int = 30):
+    """A waitress server for `app` whose connections injected faults can reset or hang.
+    `idle_timeout`: seconds after which a connection with no request in progress is closed
+    (half-sent requests included)."""
+    where = {"sockets": sockets} if sockets else {"host": host, "port": port}
+    server = waitress.create_server(
+        app, threads=threads, ident="payment-sandbox", connection_limit=connection_limit,
+        channel_timeout=idle_timeout, cleanup_interval=max(1, min(30, idle_timeout // 2)),
+        backlog=2048, **where)
+    for listener in listeners(server):
         listener.channel_class = AbortableChannel
     return server
+
+
+def listeners(server) -> list[BaseWSGIServer]:
+    return [server] if isinstance(server, BaseWSGIServer) else [
+        d for d in server.map.values() if isinstance(d, BaseWSGIServer)]
+
+
+def run_loop(server, keep_going=lambda: True, tick=lambda: None) -> None:
+    """Waitress's event loop, one short pass at a time, while `keep_going()`; `tick()` runs
+    between passes. Closes every socket afterwards, from this (the loop's) thread."""
+    try:
+        while keep_going() and server._map:
+            wasyncore.loop(timeout=LOOP_TICK, use_poll=server.adj.asyncore_use_poll,
+                           map=server._map, count=1)
+            tick()
+    finally:
+        wasyncore.close_all(server._map)
+        server.task_dispatcher.shutdown()
 
 
 class BackgroundServer:
     """Waitress on a background thread. The thread runs waitress's loop one poll at a time
     and checks a stop flag between polls; on stop it closes every socket itself, from the
-    loop's own thread. Waking it through the trigger only makes the stop prompt: if the
-    trigger is already gone (seen once in CI as EBADF), the poll timeout wakes it anyway."""
+    loop's own thread (closing them from another thread while the loop sits in select()
+    raises EBADF there)."""
 
-    def __init__(self, app, host: str = "127.0.0.1", port: int = 0, threads: int = 16):
-        self._server = create_server(app, host=host, port=port, threads=threads)
+    def __init__(self, app, host: str = "127.0.0.1", port: int = 0, threads: int = 16, **options):
+        self._server = create_server(app, host=host, port=port, threads=threads, **options)
         self.url = f"http://{host}:{self._server.effective_port}"
         self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="sandbox-server", daemon=True)
-
-    def _run(self) -> None:
-        server, adj = self._server, self._server.adj
-        try:
-            while not self._stopping.is_set() and server._map:
-                wasyncore.loop(timeout=adj.asyncore_loop_timeout, use_poll=adj.asyncore_use_poll,
-                               map=server._map, count=1)
-        finally:
-            wasyncore.close_all(server._map)
+        self._thread = threading.Thread(target=run_loop, name="sandbox-server", daemon=True,
+                                        args=(self._server, lambda: not self._stopping.is_set()))
 
     def start(self) -> "BackgroundServer":
         self._thread.start()
@@ -114,12 +148,64 @@ class BackgroundServer:
         try:
             self._server.trigger.pull_trigger()
         except OSError:
-            pass   # no trigger to pull: the loop notices the flag within one poll timeout
+            pass   # no trigger to pull: the loop notices the flag within one pass
         self._thread.join(timeout)
-        self._server.task_dispatcher.shutdown()
 
     def __enter__(self) -> "BackgroundServer":
         return self.start()
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+# ---------------------------------------------------------------------------------------
+# N processes: gunicorn's master, a waitress event loop in each worker
+
+def serve_workers(settings, make_app, on_ready) -> None:
+    """Serve `make_app()` (called in each worker, after the fork) on settings.host/port with
+    settings.workers processes; `on_ready(url)` once the port is bound. Returns at shutdown."""
+    from gunicorn.app.base import BaseApplication
+
+    class Application(BaseApplication):
+        def load_config(self):
+            for key, value in {
+                "bind": f"{settings.host}:{settings.port}", "workers": settings.workers,
+                "worker_class": "simulator.serving.WaitressWorker", "timeout": 30,
+                "graceful_timeout": 5, "loglevel": "warning", "accesslog": None,
+                "proc_name": "payment-sandbox", "preload_app": False,
+                "when_ready": lambda arbiter: on_ready(_bound_url(arbiter)),
+            }.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return make_app()
+
+    Application().run()
+
+
+def _bound_url(arbiter) -> str:
+    host, port = arbiter.LISTENERS[0].sock.getsockname()[:2]
+    return f"http://{host}:{port}"
+
+
+def _worker_base():
+    from gunicorn.workers.base import Worker
+    return Worker
+
+
+class WaitressWorker(_worker_base()):
+    """A gunicorn worker that serves with waitress on gunicorn's listening sockets."""
+
+    def run(self):
+        settings = self.wsgi.extensions["sandbox"].settings
+        server = create_server(self.wsgi, threads=settings.threads,
+                               sockets=[listener.sock for listener in self.sockets],
+                               connection_limit=settings.connection_limit,
+                               idle_timeout=settings.idle_timeout)
+        self.wsgi.extensions["sandbox"].dispatcher.start()
+        parent = os.getppid()
+
+        def keep_going() -> bool:
+            return self.alive and os.getppid() == parent
+
+        run_loop(server, keep_going, tick=self.notify)

@@ -25,7 +25,9 @@ class Settings:
     journal_cap: int = 5000            # newest N request/response pairs kept
     journal_body_cap: int = 16 * 1024  # bytes of each body kept in the journal
     max_body_bytes: int = ONE_MIB      # larger request bodies get the provider's 413/400
-    threads: int = 16                  # waitress worker threads
+    threads: int = 16                  # waitress worker threads (per process)
+    connection_limit: int = 1000       # open connections per process (idle ones included)
+    idle_timeout: int = 30             # seconds before a connection with no request in progress is closed
     fault_hang_cap: int = 60           # seconds an injected `hang` may hold a connection
     webhook_time_scale: float = 1 / 3600   # real seconds per simulated second of retry delay
     webhook_timeout: float = 5.0       # seconds a merchant's notification endpoint may take

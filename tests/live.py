@@ -12,3 +12,56 @@ from simulator.serving import BackgroundServer
 def serve(app, threads: int = 16):
     with BackgroundServer(app, threads=threads) as server:
         yield server.url
+
+
+class SimProcess:
+    """`python run.py …` as a user starts it, in its own process group, on a free port read
+    from its first line; stopped by PID (and its workers with it)."""
+
+    def __init__(self, *args: str, env: dict | None = None, timeout: float = 30):
+        import os
+        import re
+        import subprocess
+        import sys
+        from pathlib import Path
+
+        root = Path(__file__).resolve().parent.parent
+        self.process = subprocess.Popen(
+            [sys.executable, "run.py", "--port", "0", *args], cwd=root, start_new_session=True,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, **(env or {})})
+        line = self.process.stdout.readline()
+        match = re.search(r"listening on (http://[0-9.]+:\d+)", line)
+        if not match:
+            self.kill()
+            raise AssertionError(f"run.py did not start: {line}{self.process.stderr.read()}")
+        self.url = match.group(1)
+        self.banner = line + "".join(self.process.stdout.readline() for _ in range(3))
+
+    def stop(self, timeout: float = 15) -> None:
+        """SIGTERM to the server (gunicorn's master stops its workers), then wait."""
+        import subprocess
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.process.stdout.close()
+        self.process.stderr.close()
+
+    def kill(self) -> None:
+        """SIGKILL to every process of the server at once, as a crash would."""
+        import os
+        import signal
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait(10)
+
+    def __enter__(self) -> "SimProcess":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

@@ -1,0 +1,73 @@
+"""The server under hostile connection patterns, with real processes and sockets: a hundred
+requests held by `hang` faults and two hundred idle half-open connections (slowloris) must
+not slow anything else down, and idle connections are closed after `SIM_IDLE_TIMEOUT`."""
+
+from __future__ import annotations
+
+import base64
+import socket
+import time
+
+import pytest
+import requests
+
+from .live import SimProcess
+
+AUTH = base64.b64encode(b"SB-Mid-server-SIMULATOR-KEY:").decode()
+HANGING = (f"GET /v2/MT-VA-BCA-PENDING/status HTTP/1.1\r\nHost: x\r\nAuthorization: Basic {AUTH}\r\n\r\n").encode()
+HALF_SENT = b"GET /_sim/health HTTP/1.1\r\nHost: x\r\nX-Slow: "
+
+
+def connect(url: str) -> socket.socket:
+    host, port = url.removeprefix("http://").split(":")
+    sock = socket.create_connection((host, int(port)), timeout=5)
+    return sock
+
+
+def slowest(call, times: int = 5) -> float:
+    worst = 0.0
+    for _ in range(times):
+        started = time.perf_counter()
+        response = call()
+        worst = max(worst, time.perf_counter() - started)
+        assert response.status_code < 500
+    return worst
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_hangs_and_slowloris_block_nothing_else(workers):
+    with SimProcess("--workers", workers, env={"SIM_IDLE_TIMEOUT": "3"}) as sim:
+        fault = {"provider": "midtrans", "endpoint": "status", "action": "hang", "hang": "30s"}
+        assert requests.post(f"{sim.url}/_sim/faults", json=fault, timeout=5).status_code == 201
+        hanging = [connect(sim.url) for _ in range(100)]
+        for sock in hanging:
+            sock.sendall(HANGING)
+        idle = [connect(sim.url) for _ in range(200)]
+        for sock in idle:
+            sock.sendall(HALF_SENT)
+        try:
+            time.sleep(0.5)
+            fired = requests.get(f"{sim.url}/_sim/faults", timeout=5).json()["faults"][0]["fired"]
+            assert fired == 100                       # every hanging request reached the app
+            health = slowest(lambda: requests.get(f"{sim.url}/_sim/health", timeout=5))
+            other = slowest(lambda: requests.get(f"{sim.url}/pg/payment/card/check/FP-VABCA-PENDING",
+                                                 auth=("FNPSIM01", "SIMKEY123"), timeout=5))
+            assert health < 0.1 and other < 0.1, (health, other)
+
+            # idle half-open connections are closed after the idle timeout (plus one cleanup pass)
+            deadline = time.monotonic() + 10
+            closed = 0
+            for sock in idle:
+                sock.settimeout(max(0.01, deadline - time.monotonic()))
+                try:
+                    closed += sock.recv(1) == b""
+                except (ConnectionResetError, socket.timeout):
+                    pass
+            assert closed == 200
+            # while the hanging ones are still held, silently
+            hanging[0].setblocking(False)
+            with pytest.raises(BlockingIOError):
+                hanging[0].recv(1)
+        finally:
+            for sock in hanging + idle:
+                sock.close()
