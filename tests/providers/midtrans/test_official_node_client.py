@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import skip_unless_required
+
 from .conftest import SERVER_KEY
 
 MIDTRANS_CLIENT_VERSION = "1.4.3"
@@ -73,7 +75,8 @@ def node_client_dir(request, tmp_path_factory) -> Path:
     """A folder with midtrans-client installed and the test script written into it."""
     missing = [tool for tool in ("node", "npm") if shutil.which(tool) is None]
     if missing:
-        pytest.skip(f"{' and '.join(missing)} not on PATH: the Node midtrans-client test needs Node.js and npm")
+        skip_unless_required(f"{' and '.join(missing)} not on PATH: the Node midtrans-client test "
+                             "needs Node.js and npm")
 
     cache = getattr(request.config, "cache", None)
     prefix = (Path(cache.mkdir(f"midtrans-client-{MIDTRANS_CLIENT_VERSION}")) if cache is not None
