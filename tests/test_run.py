@@ -79,3 +79,14 @@ def test_bad_scenario_exits_nonzero_with_the_error():
 
     assert result.returncode == 1
     assert "no-such-scenario: no such scenario" in result.stderr
+
+
+def test_a_bad_store_is_a_one_line_error_with_exit_code_2(tmp_path):
+    for store, says in [("postgres://x", "expected 'memory', 'sqlite:PATH' or 'redis://HOST:PORT/DB'"),
+                        ("redis://localhost:notaport/0", "--store 'redis://localhost:notaport/0'"),
+                        ("redis://127.0.0.1:1/0", "cannot reach"),
+                        ("sqlite:/proc/self/no/such.db", "cannot open it")]:
+        result = _run("--port", "0", "--store", store)
+        assert result.returncode == 2, (store, result.stderr)
+        assert says in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert "Traceback" not in result.stderr

@@ -94,6 +94,8 @@ class SQLiteStore:
                 self._db.execute("PRAGMA journal_mode=WAL")
                 self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(_SCHEMA)
+            self._db.execute("BEGIN IMMEDIATE")    # a read-only file fails here, not mid-request
+            self._db.execute("ROLLBACK")
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"--store sqlite:{path}: cannot open it: {exc}") from None
         self._runs: dict[str, SQLiteRun] = {}
