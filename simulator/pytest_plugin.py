@@ -55,6 +55,7 @@ class PaymentSandbox:
     def __init__(self, scenario: Scenario):
         self.scenario = scenario
         self.app = create_app(Settings(store="memory", webhook_time_scale=FAST_WEBHOOKS), scenario=scenario)
+        self._loaded_epoch = self.app.extensions["sandbox"].meta().scenario_epoch
         self._server = BackgroundServer(self.app).start()
         self.base_url = self._server.url
         self.client = SandboxClient(self.base_url)
@@ -76,8 +77,15 @@ class PaymentSandbox:
         return dict(chosen[0].credentials)
 
     def restore(self) -> None:
-        """Load the scenario afresh (also undoes a scenario a test loaded through /_sim)."""
-        self.app.extensions["sandbox"].load(self.scenario)
+        """Back to the scenario's initial state: a reset (a restore of the orders made at
+        load) while the scenario is still the one loaded; a fresh load when a test loaded
+        another scenario or edited merchants through /_sim."""
+        box = self.app.extensions["sandbox"]
+        if box.meta().scenario_epoch == self._loaded_epoch:
+            box.reset()
+        else:
+            box.load(self.scenario)
+            self._loaded_epoch = box.meta().scenario_epoch
 
     def stop(self) -> None:
         self.client.close()
