@@ -39,8 +39,8 @@ CREATE TABLE IF NOT EXISTS orders (
     bank TEXT, status TEXT NOT NULL, created_us INTEGER NOT NULL, expires_us INTEGER,
     version INTEGER NOT NULL, extra TEXT NOT NULL, history TEXT NOT NULL, seq INTEGER NOT NULL,
     PRIMARY KEY (tenant, provider, merchant, order_id));
-CREATE INDEX IF NOT EXISTS orders_by_transaction ON orders (tenant, provider, transaction_id);
-CREATE INDEX IF NOT EXISTS orders_by_order_id ON orders (tenant, provider, order_id);
+CREATE INDEX IF NOT EXISTS orders_by_transaction_seq ON orders (tenant, provider, transaction_id, seq);
+CREATE INDEX IF NOT EXISTS orders_by_order_id_seq ON orders (tenant, provider, order_id, seq);
 CREATE INDEX IF NOT EXISTS orders_by_seq ON orders (tenant, seq);
 CREATE TABLE IF NOT EXISTS initial_orders AS SELECT * FROM orders WHERE 0;
 CREATE TABLE IF NOT EXISTS secrets (

@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""Succeeding Midtrans cancels on the simulator vs a stateless Flask echo of the same answer
+size on the same server, side by side in one run, with wrk as the load (a second process).
+
+Each request of ours cancels a different pending order and is checked (HTTP 200 and body
+`status_code` "200"); the echo answers a JSON body of the same size. Both are served the
+way `run.py` serves: one waitress process, or `--workers N` (gunicorn + waitress workers).
+Prints requests per second, p50/p99, the ratio ours/echo, start-up time and RSS.
+
+    python bench/cancel_vs_echo.py                        # 1 process, 30,000 orders, 10 s
+    python bench/cancel_vs_echo.py --workers 2 --store sqlite
+    python bench/cancel_vs_echo.py --orders 1000000 --duration 10
+
+Needs `wrk` (Debian package wrk). Everything runs on 127.0.0.1 and is stopped by PID.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+AUTH = "Basic " + base64.b64encode(b"SB-Mid-server-BENCH:").decode()
+
+CANCEL_LUA = """
+local ids, n, failures = {}, 0, 0
+local stride, offset = 1, 0
+local counter = 0
+function setup(thread)
+  thread:set("offset", counter); counter = counter + 1
+end
+function init(args)
+  for line in io.lines(args[1]) do ids[#ids + 1] = line end
+  stride = tonumber(args[2]); offset = tonumber(offset or 0); n = offset
+end
+function request()
+  n = n + stride
+  local id = ids[(n % #ids) + 1]
+  return wrk.format("POST", "/v2/" .. id .. "/cancel",
+    {["Authorization"] = "%s", ["Content-Type"] = "application/json"}, "{}")
+end
+function response(status, headers, body)
+  if status ~= 200 or not string.find(body, '"status_code":"200"', 1, true) then
+    failures = failures + 1
+  end
+end
+function done(summary, latency, requests)
+  io.write(string.format("FAILURES %%d\\n", failures))
+end
+"""
+ECHO_LUA = """
+function request()
+  return wrk.format("POST", "/v2/ECHO/cancel", {["Content-Type"] = "application/json"}, "{}")
+end
+"""
+# wrk's done() runs in a fresh state per thread; failures are counted per thread, so the
+# Lua above prints one FAILURES line per thread and we add them up.
+
+
+def rss_mb(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def children(pid: int) -> list[int]:
+    found = [pid]
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if int((proc / "stat").read_text().split(")")[1].split()[1]) == pid:
+                    found.append(int(proc.name))
+            except (OSError, IndexError, ValueError):
+                pass
+    return found
+
+
+class Server:
+    def __init__(self, command: list[str], env: dict | None = None):
+        started = time.perf_counter()
+        self.process = subprocess.Popen(command, cwd=ROOT, start_new_session=True, text=True,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        env={**os.environ, **(env or {})})
+        line = self.process.stdout.readline()
+        match = re.search(r"listening on (http://[0-9.]+:\d+)", line)
+        if not match:
+            self.stop()
+            raise SystemExit(f"{command[1]} did not start: {line}{self.process.stderr.read()[-2000:]}")
+        self.url = match.group(1)
+        self.startup = time.perf_counter() - started
+
+    def rss(self) -> float:
+        return rss_mb(children(self.process.pid))
+
+    def stop(self) -> None:
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(15)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def wrk(url: str, script: Path, args: list[str], duration: int, connections: int, threads: int) -> dict:
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency",
+                          "-s", str(script), url, "--", *args],
+                         capture_output=True, text=True, timeout=duration + 60).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    def percentile(p: str) -> float:
+        value, unit = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+    failures = sum(int(n) for n in re.findall(r"FAILURES (\d+)", out))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": rps, "p50": percentile("50"), "p99": percentile("99"),
+            "failures": failures + (int(non_2xx.group(1)) if non_2xx and not failures else 0),
+            "requests": int(re.search(r"(\d+) requests in", out).group(1))}
+
+
+def scenario(path: Path, orders: int) -> None:
+    path.write_text(f"""name: bench
+description: {orders} pending Midtrans bank-transfer orders to cancel
+seed: 1
+merchants:
+  - {{provider: midtrans, id: G-BENCH, credentials: {{server_key: SB-Mid-server-BENCH}}}}
+orders:
+  - generate: {{provider: midtrans, count: {orders}, statuses: {{pending: 1}}, channels: [bank_transfer], expires_in: 24h}}
+""")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=30_000)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--store", default="memory", help="memory, sqlite (a temporary file) or a store URL")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
+
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    servers: list[Server] = []
+    try:
+        scenario(work / "bench.yaml", args.orders)
+        store = f"sqlite:{work / 'run.db'}" if args.store == "sqlite" else args.store
+        ours = Server([sys.executable, "run.py", "--port", "0", "--scenario", str(work / "bench.yaml"),
+                       "--workers", str(args.workers), "--store", store, "--fresh"])
+        servers.append(ours)
+        listing = requests.get(f"{ours.url}/_sim/orders?provider=midtrans", timeout=600).json()["orders"]
+        ids = [o["order_id"] for o in listing]
+        sample = requests.post(f"{ours.url}/v2/{ids.pop()}/cancel", data="{}", timeout=10,
+                               headers={"Authorization": AUTH, "Content-Type": "application/json"})
+        size = len(sample.content)
+        (work / "ids.txt").write_text("\n".join(ids) + "\n")
+        (work / "cancel.lua").write_text(CANCEL_LUA.replace("%s", AUTH, 1))
+        (work / "echo.lua").write_text(ECHO_LUA)
+        ours_rss = ours.rss()
+
+        echo = Server([sys.executable, "bench/echo_app.py", "--port", "0", "--size", str(size),
+                       "--workers", str(args.workers)])
+        servers.append(echo)
+        echo_result = wrk(echo.url, work / "echo.lua", [], args.duration, args.connections, args.threads)
+        ours_result = wrk(ours.url, work / "cancel.lua", [str(work / "ids.txt"), str(args.threads)],
+                          args.duration, args.connections, args.threads)
+        if ours_result["requests"] > len(ids):
+            print(f"warning: {ours_result['requests']} requests but only {len(ids)} orders: "
+                  "later cancels were refused (412); use more --orders", file=sys.stderr)
+
+        print(f"machine: {os.cpu_count()} cores; wrk -t{args.threads} -c{args.connections} "
+              f"-d{args.duration}s; {args.workers} process(es); store {args.store}; "
+              f"{args.orders} orders; answer {size} bytes")
+        print(f"{'server':<34}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'failed':>8}")
+        for name, result in (("simulator, succeeding cancels", ours_result),
+                             ("Flask echo, same answer size", echo_result)):
+            print(f"{name:<34}{result['rps']:>10.0f}{result['p50']:>9.2f}{result['p99']:>9.2f}"
+                  f"{result['failures']:>8}")
+        print(f"ratio simulator/echo: {ours_result['rps'] / echo_result['rps']:.2f}x")
+        print(f"simulator start-up with {args.orders} orders: {ours.startup:.2f} s; "
+              f"RSS after start: {ours_rss:.0f} MB, after the run: {ours.rss():.0f} MB")
+    finally:
+        for server in servers:
+            server.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
