@@ -68,7 +68,7 @@ def serve(args: argparse.Namespace) -> int:
     try:
         settings = Settings.from_env(host=args.host, port=args.port, scenario=args.scenario,
                                      store=args.store, threads=args.threads, workers=args.workers,
-                                     fresh=args.fresh or None)
+                                     fresh=args.fresh or None, scenario_dir=args.scenario_dir)
         check_url(settings.store)
     except ValueError as exc:
         return _fail(str(exc))
@@ -123,8 +123,9 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def validate(args: argparse.Namespace) -> int:
+    from simulator.limits import Limits
     try:
-        scenario = scenarios.load(args.scenario, PROVIDERS)
+        scenario = scenarios.load(args.scenario, PROVIDERS, Limits.from_settings(Settings.from_env()))
     except scenarios.ScenarioError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -154,6 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fresh", action="store_true",
                         help="discard a run the store already holds and load --scenario")
     parser.add_argument("--threads", type=int, default=None, help="threads per process (default 16)")
+    parser.add_argument("--scenario-dir", default=None,
+                        help="directory whose .yaml files POST /_sim/scenario {\"name\"} may load, "
+                             "besides the bundled ones (default: scenarios)")
     sub = parser.add_subparsers(dest="command", metavar="{validate}")
     check = sub.add_parser("validate", help="check a scenario file; exit 1 with its errors")
     check.add_argument("scenario", help="bundled scenario name or a path to a YAML file")

@@ -42,7 +42,7 @@ def create_app(settings: Settings | None = None, *, scenario: scenarios.Scenario
     sandbox = Sandbox(settings, PROVIDERS, store)
     if settings.fresh or not sandbox.join():
         if not isinstance(scenario, scenarios.Scenario):
-            scenario = scenarios.load(scenario or settings.scenario, PROVIDERS)
+            scenario = scenarios.load(scenario or settings.scenario, PROVIDERS, sandbox.limits)
         sandbox.load(scenario)
     app.extensions["sandbox"] = sandbox
 

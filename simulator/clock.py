@@ -20,6 +20,7 @@ import threading
 import time
 from datetime import datetime, timedelta, timezone
 
+from .limits import shown
 from .store.base import ClockState
 
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
@@ -36,7 +37,7 @@ def _bounded_duration(seconds: float, text) -> timedelta:
     except (OverflowError, ValueError):
         duration = None
     if duration is None or abs(duration) > LONGEST:
-        raise ValueError(f"{text!r} is not a duration within ±{LONGEST.days // 365} years")
+        raise ValueError(f"{shown(text)} is not a duration within ±{LONGEST.days // 365} years")
     return duration
 
 
@@ -47,7 +48,7 @@ def check_instant(value: datetime, text=None) -> datetime:
     except OverflowError:
         in_range = False
     if not in_range:
-        raise ValueError(f"{value.isoformat() if text is None else repr(text)} is outside the "
+        raise ValueError(f"{value.isoformat() if text is None else shown(text)} is outside the "
                          f"simulator's range {EARLIEST.date()}..{LATEST.date()}")
     return value
 
@@ -57,17 +58,17 @@ def parse_duration(text: str | int | float) -> timedelta:
 
     Raises ValueError naming the input when it is not a duration."""
     if isinstance(text, bool):
-        raise ValueError(f"{text!r} is not a duration")
+        raise ValueError(f"{shown(text)} is not a duration")
     if isinstance(text, (int, float)):
         return _bounded_duration(text, text)
     if not isinstance(text, str):
-        raise ValueError(f"{text!r} is not a duration; expected e.g. '30m', '24h', '1500ms'")
+        raise ValueError(f"{shown(text)} is not a duration; expected e.g. '30m', '24h', '1500ms'")
     compact = text.strip().replace(" ", "")
     negative = compact.startswith("-")
     if negative:
         compact = compact[1:]
     if not compact or _DURATION_PART.sub("", compact):
-        raise ValueError(f"{text!r} is not a duration; expected e.g. '30m', '24h', '1500ms'")
+        raise ValueError(f"{shown(text)} is not a duration; expected e.g. '30m', '24h', '1500ms'")
     seconds = sum(float(n) * _UNIT_SECONDS[u] for n, u in _DURATION_PART.findall(compact))
     return _bounded_duration(-seconds if negative else seconds, text)
 
@@ -75,13 +76,13 @@ def parse_duration(text: str | int | float) -> timedelta:
 def parse_instant(text: str) -> datetime:
     """ISO-8601 with an offset (or 'Z') → aware datetime. Naive input is refused."""
     if not isinstance(text, str):
-        raise ValueError(f"{text!r} is not an ISO-8601 timestamp")
+        raise ValueError(f"{shown(text)} is not an ISO-8601 timestamp")
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise ValueError(f"{text!r} is not an ISO-8601 timestamp") from None
+        raise ValueError(f"{shown(text)} is not an ISO-8601 timestamp") from None
     if value.tzinfo is None:
-        raise ValueError(f"{text!r} has no UTC offset; write e.g. 2026-01-15T10:00:00+07:00")
+        raise ValueError(f"{shown(text)} has no UTC offset; write e.g. 2026-01-15T10:00:00+07:00")
     return check_instant(value, text)
 
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
 from .clock import parse_duration
+from .limits import DEFAULT_LIMITS, Limits, key_shown, shown
 
 MATCH_KEYS = ("provider", "endpoint", "merchant", "order_id", "method")
 ACTIONS = ("delay", "status", "reset", "hang", "malformed", "empty", "content_type",
@@ -69,7 +70,8 @@ class Fault:
 # ---------------------------------------------------------------------------------------
 # Validation (problems: anything with .add(path, message), e.g. scenarios.Problems)
 
-def parse_faults(items: Any, providers: Iterable[str], problems, where: str = "faults") -> list[Fault]:
+def parse_faults(items: Any, providers: Iterable[str], problems, where: str = "faults",
+                 limits: Limits = DEFAULT_LIMITS) -> list[Fault]:
     if items is None:
         return []
     if not isinstance(items, list):
@@ -77,11 +79,12 @@ def parse_faults(items: Any, providers: Iterable[str], problems, where: str = "f
         return []
     faults, ids = [], set()
     for i, item in enumerate(items):
-        fault = parse_fault(item, providers, problems, f"{where}[{i}]", default_id=f"fault-{i + 1}")
+        fault = parse_fault(item, providers, problems, f"{where}[{i}]", default_id=f"fault-{i + 1}",
+                            limits=limits)
         if fault is None:
             continue
         if fault.id in ids:
-            problems.add(f"{where}[{i}].id", f"{fault.id!r} is already the id of another fault")
+            problems.add(f"{where}[{i}].id", f"{shown(fault.id)} is already the id of another fault")
             continue
         ids.add(fault.id)
         faults.append(fault)
@@ -89,7 +92,7 @@ def parse_faults(items: Any, providers: Iterable[str], problems, where: str = "f
 
 
 def parse_fault(item: Any, providers: Iterable[str], problems, where: str,
-                default_id: str) -> Fault | None:
+                default_id: str, limits: Limits = DEFAULT_LIMITS) -> Fault | None:
     """One fault mapping → Fault, or None after adding problems named `where.key`."""
     if not isinstance(item, dict):
         problems.add(where, "expected a mapping like {provider: midtrans, action: status, status: 503}")
@@ -98,17 +101,17 @@ def parse_fault(item: Any, providers: Iterable[str], problems, where: str,
     count = len(problems.items)
     for key in item:
         if key not in MATCH_KEYS and key not in CONTROL_KEYS:
-            problems.add(f"{prefix}{key}", "unknown key; expected one of "
+            problems.add(f"{prefix}{key_shown(key)}", "unknown key; expected one of "
                          f"{', '.join(MATCH_KEYS + CONTROL_KEYS)}")
 
     action = item.get("action")
     if action not in ACTIONS:
-        what = "required" if action is None else f"{action!r} is not an action"
+        what = "required" if action is None else f"{shown(action)} is not an action"
         problems.add(f"{prefix}action", f"{what}; expected one of {', '.join(ACTIONS)}")
     match = _match(item, sorted(providers), prefix, problems)
     if match.get("endpoint") == WEBHOOK_ENDPOINT:
         if action in ACTIONS and action not in DELIVERY_ACTIONS:
-            problems.add(f"{prefix}action", f"{action!r} does not apply to notification deliveries; "
+            problems.add(f"{prefix}action", f"{shown(action)} does not apply to notification deliveries; "
                          f"expected one of {', '.join(DELIVERY_ACTIONS)}")
         if "method" in match:
             problems.add(f"{prefix}method", "notification deliveries are always POST; remove method")
@@ -118,18 +121,25 @@ def parse_fault(item: Any, providers: Iterable[str], problems, where: str,
     copies = _count(item.get("copies", 2), f"{prefix}copies", problems, minimum=2)
     fault_id = item.get("id", default_id)
     if not isinstance(fault_id, str) or not fault_id:
-        problems.add(f"{prefix}id", f"{fault_id!r} is not an id; expected a non-empty string")
+        problems.add(f"{prefix}id", f"{shown(fault_id)} is not an id; expected a non-empty string")
 
     delay = _delay(item["delay"], f"{prefix}delay", problems) if "delay" in item else None
+    if delay is not None and delay[1] > limits.fault_delay_cap and match.get("endpoint") != WEBHOOK_ENDPOINT:
+        # a call's delay is waited for real; a delivery's is simulated time (compressed)
+        problems.add(f"{prefix}delay", f"{shown(item['delay'])} is longer than the "
+                     f"{limits.fault_delay_cap:g} s allowed (SIM_FAULT_DELAY_CAP)")
     if action == "delay" and "delay" not in item:
         problems.add(f"{prefix}delay", "required for action delay; expected e.g. 1500ms or [200ms, 2s]")
     status = item.get("status")
     if action == "status" or "status" in item:
         status = _http_error(status, f"{prefix}status", problems, required=action == "status")
     hang = _seconds(item["hang"], f"{prefix}hang", problems) if "hang" in item else None
+    if hang is not None and hang > limits.fault_hang_cap:
+        problems.add(f"{prefix}hang", f"{shown(item['hang'])} is longer than the "
+                     f"{limits.fault_hang_cap:g} s allowed (SIM_FAULT_HANG_CAP)")
     content_type = item.get("content_type", DEFAULT_CONTENT_TYPE)
     if not isinstance(content_type, str) or "/" not in content_type:
-        problems.add(f"{prefix}content_type", f"{content_type!r} is not a content type; "
+        problems.add(f"{prefix}content_type", f"{shown(content_type)} is not a content type; "
                      "expected e.g. text/html")
     then = item.get("then", RESET)
     if then != RESET:
@@ -140,7 +150,7 @@ def parse_fault(item: Any, providers: Iterable[str], problems, where: str,
     probability = item.get("probability", 1.0)
     if isinstance(probability, bool) or not isinstance(probability, (int, float)) \
             or not 0 <= probability <= 1:
-        problems.add(f"{prefix}probability", f"{probability!r} is not a probability; expected 0..1")
+        problems.add(f"{prefix}probability", f"{shown(probability)} is not a probability; expected 0..1")
     if len(problems.items) != count:
         return None
     return Fault(id=fault_id, action=action, match=match, delay=delay, status=status, hang=hang,
@@ -155,16 +165,16 @@ def _match(item: Mapping, providers: list[str], prefix: str, problems) -> dict[s
             continue
         value = item[key]
         if isinstance(value, bool) or not isinstance(value, (str, int)) or str(value) == "":
-            problems.add(f"{prefix}{key}", f"{value!r} is not a {key}; expected a string")
+            problems.add(f"{prefix}{key}", f"{shown(value)} is not a {key}; expected a string")
             continue
         value = str(value)
         if key == "provider" and value not in providers:
-            problems.add(f"{prefix}provider", f"{value!r} is not a provider; expected one of "
+            problems.add(f"{prefix}provider", f"{shown(value)} is not a provider; expected one of "
                          f"{', '.join(providers)}")
         if key == "method":
             value = value.upper()
             if value not in HTTP_METHODS:
-                problems.add(f"{prefix}method", f"{item[key]!r} is not an HTTP method; "
+                problems.add(f"{prefix}method", f"{shown(item[key])} is not an HTTP method; "
                              f"expected one of {', '.join(HTTP_METHODS)}")
         match[key] = value
     return match
@@ -177,7 +187,7 @@ def _seconds(value: Any, where: str, problems) -> float | None:
         problems.add(where, str(exc))
         return None
     if seconds < 0:
-        problems.add(where, f"{value!r} is negative; expected a duration like 1500ms")
+        problems.add(where, f"{shown(value)} is negative; expected a duration like 1500ms")
         return None
     return seconds
 
@@ -185,13 +195,13 @@ def _seconds(value: Any, where: str, problems) -> float | None:
 def _delay(value: Any, where: str, problems) -> tuple[float, float] | None:
     if isinstance(value, list):
         if len(value) != 2:
-            problems.add(where, f"{value!r} is not a range; expected [low, high] like [200ms, 2s]")
+            problems.add(where, f"{shown(value)} is not a range; expected [low, high] like [200ms, 2s]")
             return None
         low, high = (_seconds(v, f"{where}[{i}]", problems) for i, v in enumerate(value))
         if low is None or high is None:
             return None
         if low > high:
-            problems.add(where, f"{value!r} is not a range: low is above high")
+            problems.add(where, f"{shown(value)} is not a range: low is above high")
             return None
         return low, high
     seconds = _seconds(value, where, problems)
@@ -203,7 +213,7 @@ def _http_error(value: Any, where: str, problems, required: bool,
     if value is None and not required:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= 599:
-        what = "required" if value is None else f"{value!r} is not valid"
+        what = "required" if value is None else f"{shown(value)} is not valid"
         problems.add(where, f"{what}; expected {expected}")
         return None
     return value
@@ -213,7 +223,7 @@ def _count(value: Any, where: str, problems, minimum: int) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        problems.add(where, f"{value!r} is not a count; expected an integer >= {minimum}")
+        problems.add(where, f"{shown(value)} is not a count; expected an integer >= {minimum}")
         return None
     return value
 

@@ -24,6 +24,7 @@ from .delivery_faults import delivery_policy
 from .faults import Fault, FaultBook, parse_fault
 from .ids import Randomness, RunRandomness
 from .journal import Journal
+from .limits import Limits
 from .merchants import MerchantDirectory
 from .orders import Lifecycle, Order, OrderBook, Transition
 from .redaction import Redactor, merchant_secrets
@@ -64,6 +65,7 @@ class Sandbox:
                  tenant: str = DEFAULT_TENANT, dispatcher: Dispatcher | None = None):
         self.settings, self.providers, self.store, self.tenant = settings, providers, store, tenant
         self.run = store.run(tenant)
+        self.limits = Limits.from_settings(settings)
         self.clock = Clock(cell=_RunClockCell(self))
         self.journal = Journal(self.run, settings.journal_cap)
         self.faults = FaultBook(self.run, self.meta, self._parse_fault)
@@ -164,7 +166,7 @@ class Sandbox:
 
     def _parse_fault(self, spec: dict) -> Fault:
         problems = Problems("run state")
-        fault = parse_fault(spec, self.providers, problems, "", default_id=spec["id"])
+        fault = parse_fault(spec, self.providers, problems, "", default_id=spec["id"], limits=self.limits)
         if fault is None:
             raise RuntimeError(f"a stored fault no longer validates: {problems.items}")
         return fault

@@ -12,7 +12,10 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Mapping
 
+from .limits import Limits
 from .scenarios import Scenario, ScenarioError, from_mapping
+
+UNLIMITED = Limits(max_orders=2 ** 62, fault_delay_cap=float("inf"), fault_hang_cap=float("inf"))
 
 
 def _plain(value: Any):
@@ -43,6 +46,8 @@ def write(scenario: Scenario) -> str:
 
 
 def read(text: str, providers: Mapping[str, Any]) -> Scenario:
+    """The scenario back from its document (validated again, without the input limits:
+    it was checked against them when it was loaded)."""
     doc = json.loads(text)
     clock = {k: v for k, v in doc["clock"].items() if v is not None}
     mapping = {"name": doc["name"], "description": doc["description"], "seed": doc["seed"],
@@ -50,7 +55,7 @@ def read(text: str, providers: Mapping[str, Any]) -> Scenario:
                                              for m in doc["merchants"]],
                "faults": doc["faults"]}
     try:
-        scenario = from_mapping(mapping, doc["source"], providers)
+        scenario = from_mapping(mapping, doc["source"], providers, UNLIMITED)
     except ScenarioError as exc:   # written by this code from a valid scenario: cannot happen
         raise RuntimeError(f"the run's scenario no longer validates: {exc}") from None
     return Scenario(**{**scenario.__dict__, "raw": doc["raw"]})

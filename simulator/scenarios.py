@@ -22,6 +22,7 @@ import yaml
 from .clock import parse_duration, parse_instant
 from .faults import Fault, parse_faults
 from .ids import Randomness
+from .limits import DEFAULT_LIMITS, Limits, key_shown, nesting_depth, shown
 from .merchants import Merchant, MerchantDirectory
 from .orders import Order, Transition
 
@@ -35,7 +36,7 @@ def _bundled_dir() -> Path:
 
 
 BUNDLED_DIR = _bundled_dir()
-MAX_GENERATED = 100_000
+MAX_DEPTH = 64                 # no scenario nests deeper than ~6; YAML's composer recurses
 ORDER_KEYS = ("provider", "merchant", "order_id", "transaction_id", "amount", "currency",
               "channel", "bank", "status", "expires_in", "expires_at", "extra")
 
@@ -88,30 +89,85 @@ def resolve(name_or_path: str) -> Path:
     return BUNDLED_DIR / f"{name_or_path}.yaml"
 
 
-def load(name_or_path: str, providers: Mapping[str, Any]) -> Scenario:
+def read_file(path: Path, limits: Limits, shown_as: str) -> str:
+    """A scenario file's text: a regular file (never a device or a FIFO), at most
+    `limits.max_scenario_bytes` read, UTF-8."""
+    try:
+        if not path.is_file():
+            raise ScenarioError([f"{shown_as}: no such scenario file or bundled scenario; "
+                                 f"bundled: {', '.join(bundled_names())}"])
+        with path.open("rb") as file:
+            data = file.read(limits.max_scenario_bytes + 1)
+    except OSError as exc:
+        raise ScenarioError([f"{shown_as}: cannot read: {exc.strerror or exc}"]) from None
+    if len(data) > limits.max_scenario_bytes:
+        raise ScenarioError([f"{shown_as}: larger than {limits.max_scenario_bytes} bytes "
+                             "(SIM_MAX_SCENARIO_BYTES)"])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError([f"{shown_as}: not UTF-8 text"]) from None
+
+
+def load(name_or_path: str, providers: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS) -> Scenario:
+    """The operator's scenario (CLI, pytest marker): a bundled name or any regular file."""
     path = resolve(name_or_path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError([f"{name_or_path}: no such scenario file or bundled scenario; "
-                             f"bundled: {', '.join(bundled_names())}"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([f"{path}: cannot read: {exc}"]) from None
-    return parse(text, str(path), providers)
+    return parse(read_file(path, limits, name_or_path if not path.exists() else str(path)),
+                 str(path), providers, limits)
 
 
-def parse(text: str, source: str, providers: Mapping[str, Any]) -> Scenario:
+def load_named(name: Any, providers: Mapping[str, Any], limits: Limits) -> Scenario:
+    """A scenario asked for by name over `/_sim`: a bundled one, or a .yaml/.yml file under
+    `limits.scenario_dir`. Nothing else is opened — no absolute path, no `..`, no symlink
+    out of the directory, no device — and every refusal reads the same, whether or not such
+    a file exists."""
+    refused = ScenarioError([f"request: name: {shown(name)} is not a bundled scenario or a .yaml "
+                             f"file in the scenario directory; bundled: {', '.join(bundled_names())}"])
+    if not isinstance(name, str) or not name or len(name) > 255 or "\0" in name:
+        raise refused
+    if name in bundled_names():
+        return load(name, providers, limits)
+    if limits.scenario_dir is None or name.startswith(("/", "\\")) or ".." in Path(name).parts:
+        raise refused
+    base = Path(limits.scenario_dir).resolve()
+    candidates = [name] if name.endswith((".yaml", ".yml")) else [f"{name}.yaml", f"{name}.yml"]
+    for candidate in candidates:
+        path = (base / candidate).resolve()
+        if path.is_relative_to(base) and path.is_file():
+            return parse(read_file(path, limits, f"name: {shown(name)}"), str(path), providers, limits)
+    raise refused
+
+
+class _NoAliases(yaml.SafeLoader):
+    """YAML without aliases: `*name` would let 400 bytes expand into hundreds of megabytes."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in a "
+                                              "scenario; write the value out", mark)
+        return super().compose_node(parent, index)
+
+
+def parse(text: str, source: str, providers: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS) -> Scenario:
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_NoAliases)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1} column {mark.column + 1}: " if mark else ""
-        raise ScenarioError([f"{source}: {where}not valid YAML: {getattr(exc, 'problem', exc)}"]) from None
-    return from_mapping(data, source, providers)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ScenarioError([f"{source}: {where}not valid YAML: {problem[:200]}"]) from None
+    except RecursionError:
+        raise ScenarioError([f"{source}: nests deeper than {MAX_DEPTH} levels"]) from None
+    return from_mapping(data, source, providers, limits)
 
 
-def from_mapping(data: Any, source: str, providers: Mapping[str, Any]) -> Scenario:
+def from_mapping(data: Any, source: str, providers: Mapping[str, Any],
+                 limits: Limits = DEFAULT_LIMITS) -> Scenario:
     problems = Problems(source)
+    if nesting_depth(data) > MAX_DEPTH:
+        problems.add("", f"nests deeper than {MAX_DEPTH} levels")
+        problems.raise_if_any()
     if not isinstance(data, dict):
         problems.add("", f"expected a mapping with name, merchants, orders…; got {type(data).__name__}")
         problems.raise_if_any()
@@ -124,13 +180,13 @@ def from_mapping(data: Any, source: str, providers: Mapping[str, Any]) -> Scenar
         problems.add("description", "expected a string")
     seed = data.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, (int, str)):
-        problems.add("seed", f"{seed!r} is not a seed; expected an integer or a string")
+        problems.add("seed", f"{shown(seed)} is not a seed; expected an integer or a string")
         seed = 0
 
     clock_start, clock_frozen = _clock(data.get("clock"), problems)
     merchants = _merchants(data.get("merchants"), providers, problems)
-    orders = _orders(data.get("orders"), providers, merchants, problems)
-    faults = parse_faults(data.get("faults"), providers, problems)
+    orders = _orders(data.get("orders"), providers, merchants, problems, limits)
+    faults = parse_faults(data.get("faults"), providers, problems, limits=limits)
     problems.raise_if_any()
     return Scenario(name=name, description=description, seed=seed, clock_start=clock_start,
                     clock_frozen=clock_frozen, merchants=merchants, orders=tuple(orders),
@@ -154,7 +210,7 @@ def _clock(clock: Any, problems: Problems) -> tuple[datetime | None, bool]:
             problems.add("clock.start", str(exc))
     frozen = clock.get("frozen", False)
     if not isinstance(frozen, bool):
-        problems.add("clock.frozen", f"{frozen!r} is not true or false")
+        problems.add("clock.frozen", f"{shown(frozen)} is not true or false")
         frozen = False
     return start, frozen
 
@@ -178,7 +234,7 @@ def _merchants(items: Any, providers: Mapping[str, Any], problems: Problems) -> 
             continue
         merchant_id = str(merchant_id)
         if provider and (provider.name, merchant_id) in seen:
-            problems.add(f"{where}.id", f"{merchant_id!r} is already a {provider.name} merchant")
+            problems.add(f"{where}.id", f"{shown(merchant_id)} is already a {provider.name} merchant")
         credentials = item.get("credentials")
         if not isinstance(credentials, dict):
             problems.add(f"{where}.credentials", "required; expected a mapping")
@@ -195,7 +251,7 @@ def _merchants(items: Any, providers: Mapping[str, Any], problems: Problems) -> 
             features = {}
         url = item.get("notification_url")
         if url is not None and not (isinstance(url, str) and url.startswith(("http://", "https://"))):
-            problems.add(f"{where}.notification_url", f"{url!r} is not an http(s) URL")
+            problems.add(f"{where}.notification_url", f"{shown(url)} is not an http(s) URL")
         if provider:
             seen.add((provider.name, merchant_id))
             merchants.append(Merchant(provider.name, merchant_id,
@@ -207,25 +263,34 @@ def _merchants(items: Any, providers: Mapping[str, Any], problems: Problems) -> 
 def _provider(value: Any, providers: Mapping[str, Any], where: str, problems: Problems):
     if isinstance(value, str) and value in providers:   # a list or a mapping is not hashable
         return providers[value]
-    problems.add(where, f"{value!r} is not a provider; expected one of {', '.join(sorted(providers))}")
+    problems.add(where, f"{shown(value)} is not a provider; expected one of {', '.join(sorted(providers))}")
     return None
 
 
-def _orders(items: Any, providers, merchants: MerchantDirectory, problems: Problems) -> list:
+def _orders(items: Any, providers, merchants: MerchantDirectory, problems: Problems,
+            limits: Limits) -> list:
     if items is None:
         return []
     if not isinstance(items, list):
         problems.add("orders", "expected a list of orders or generate: blocks")
         return []
+    if len(items) > limits.max_orders:
+        problems.add("orders", f"{len(items)} entries; at most {limits.max_orders} orders in all "
+                     "(SIM_MAX_ORDERS)")
+        return []
     specs = []
     for i, item in enumerate(items):
         where = f"orders[{i}]"
         if isinstance(item, dict) and "generate" in item:
-            spec = _generate_spec(item["generate"], f"{where}.generate", providers, merchants, problems)
+            spec = _generate_spec(item["generate"], f"{where}.generate", providers, merchants,
+                                  problems, limits)
         else:
             spec = check_order(item, where, providers, merchants, problems)
         if spec is not None:
             specs.append(spec)
+    total = sum(spec.get("count", 1) for spec in specs)
+    if total > limits.max_orders:
+        problems.add("orders", f"{total} orders in all; at most {limits.max_orders} (SIM_MAX_ORDERS)")
     return specs
 
 
@@ -244,7 +309,7 @@ def check_order(item: Any, where: str, providers, merchants: MerchantDirectory,
     allowed = set(ORDER_KEYS) | set(provider.order_fields)
     for key in item:
         if key not in allowed:
-            problems.add(f"{where}{key}", f"unknown key for a {provider.name} order; "
+            problems.add(f"{where}{key_shown(key)}", f"unknown key for a {provider.name} order; "
                          f"expected one of {', '.join(sorted(allowed))}")
     spec = dict(item)
     spec["merchant"] = _merchant_of(item, provider, merchants, f"{where}merchant", problems)
@@ -252,13 +317,13 @@ def check_order(item: Any, where: str, providers, merchants: MerchantDirectory,
         if key in item:
             value = item[key]
             if isinstance(value, bool) or not isinstance(value, (str, int)) or str(value) == "":
-                problems.add(f"{where}{key}", f"{value!r} is not an id; expected a string")
+                problems.add(f"{where}{key}", f"{shown(value)} is not an id; expected a string")
             else:
                 spec[key] = str(value)
     spec["amount"] = _amount(item.get("amount"), f"{where}amount", problems)
     for key in ("currency", "bank"):
         if key in item and not isinstance(item[key], str):
-            problems.add(f"{where}{key}", f"{item[key]!r} is not a string")
+            problems.add(f"{where}{key}", f"{shown(item[key])} is not a string")
     if "channel" in item:
         spec["channel"] = _one_of(item["channel"], provider.channels, f"{where}channel",
                                   f"{provider.name} channel", problems)
@@ -287,7 +352,7 @@ def _merchant_of(item, provider, merchants: MerchantDirectory, where, problems) 
     if "merchant" in item:
         merchant = str(item["merchant"])
         if merchants.get(provider.name, merchant) is None:
-            problems.add(where, f"{merchant!r} is not a {provider.name} merchant of "
+            problems.add(where, f"{shown(merchant)} is not a {provider.name} merchant of "
                          f"this scenario; expected one of {', '.join(m.id for m in own) or '(none)'}")
         return merchant
     if len(own) == 1:
@@ -299,15 +364,15 @@ def _merchant_of(item, provider, merchants: MerchantDirectory, where, problems) 
 
 def _amount(value: Any, where: str, problems: Problems) -> Decimal | None:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        problems.add(where, f"{value!r} is not an amount; expected a positive number")
+        problems.add(where, f"{shown(value)} is not an amount; expected a positive number")
         return None
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
-        problems.add(where, f"{value!r} is not an amount; expected a positive number")
+        problems.add(where, f"{shown(value)} is not an amount; expected a positive number")
         return None
     if not amount.is_finite() or amount <= 0 or amount.as_tuple().exponent < -2:
-        problems.add(where, f"{value!r} is not an amount; expected a positive number "
+        problems.add(where, f"{shown(value)} is not an amount; expected a positive number "
                      "with at most two decimals")
         return None
     return amount
@@ -317,16 +382,16 @@ def _one_of(value: Any, allowed: tuple[str, ...] | None, where: str, what: str, 
     """Canonical spelling of `value` among `allowed` (matched case-insensitively)."""
     if allowed is None:
         if not isinstance(value, str):
-            problems.add(where, f"{value!r} is not a string")
+            problems.add(where, f"{shown(value)} is not a string")
         return value
     by_fold = {a.casefold(): a for a in allowed}
     if isinstance(value, str) and value.casefold() in by_fold:
         return by_fold[value.casefold()]
-    problems.add(where, f"{value!r} is not a {what}; expected one of {', '.join(allowed)}")
+    problems.add(where, f"{shown(value)} is not a {what}; expected one of {', '.join(allowed)}")
     return value
 
 
-def _generate_spec(block: Any, where: str, providers, merchants, problems) -> dict | None:
+def _generate_spec(block: Any, where: str, providers, merchants, problems, limits: Limits) -> dict | None:
     if not isinstance(block, dict):
         problems.add(where, "expected a mapping like {provider: doku, count: 50}")
         return None
@@ -338,10 +403,11 @@ def _generate_spec(block: Any, where: str, providers, merchants, problems) -> di
                "expires_in"}
     for key in block:
         if key not in allowed:
-            problems.add(f"{where}.{key}", f"unknown key; expected one of {', '.join(sorted(allowed))}")
+            problems.add(f"{where}.{key_shown(key)}", f"unknown key; expected one of {', '.join(sorted(allowed))}")
     count = block.get("count")
-    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_GENERATED:
-        problems.add(f"{where}.count", f"{count!r} is not a count; expected 1..{MAX_GENERATED}")
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= limits.max_orders:
+        problems.add(f"{where}.count", f"{shown(count)} is not a count; expected 1..{limits.max_orders} "
+                     "(SIM_MAX_ORDERS)")
     spec = {"generate": True, "provider": provider.name, "count": count,
             "merchant": _merchant_of(block, provider, merchants, f"{where}.merchant", problems),
             "statuses": _weights(block.get("statuses"), provider.lifecycle.statuses,
@@ -379,9 +445,9 @@ def _weights(value, allowed, default, where, what, problems) -> dict[str, float]
         return None
     weights = {}
     for key, weight in value.items():
-        canonical = _one_of(key, allowed, f"{where}.{key}", what, problems)
+        canonical = _one_of(key, allowed, f"{where}.{key_shown(key)}", what, problems)
         if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
-            problems.add(f"{where}.{key}", f"{weight!r} is not a weight; expected a number ≥ 0")
+            problems.add(f"{where}.{key_shown(key)}", f"{shown(weight)} is not a weight; expected a number ≥ 0")
             continue
         weights[canonical] = float(weight)
     if weights and sum(weights.values()) <= 0:

@@ -28,7 +28,11 @@ class Settings:
     threads: int = 16                  # waitress worker threads (per process)
     connection_limit: int = 1000       # open connections per process (idle ones included)
     idle_timeout: int = 30             # seconds before a connection with no request in progress is closed
-    fault_hang_cap: int = 60           # seconds an injected `hang` may hold a connection
+    fault_hang_cap: float = 60         # seconds an injected `hang` may hold a connection
+    fault_delay_cap: float = 60        # seconds an injected `delay` may last
+    max_orders: int = 1_000_000        # orders one scenario may make (explicit and generated)
+    max_scenario_bytes: int = ONE_MIB  # a scenario file read from disk
+    scenario_dir: str = "scenarios"    # where POST /_sim/scenario {"name"} may read .yaml files
     webhook_time_scale: float = 1 / 3600   # real seconds per simulated second of retry delay
     webhook_timeout: float = 5.0       # seconds a merchant's notification endpoint may take
     webhook_workers: int = 4           # threads delivering notifications

@@ -7,9 +7,11 @@ import base64
 import binascii
 import json
 import re
-from typing import Any, Iterable
+from typing import Any
 
 from flask import Response, current_app, g, request
+
+from .limits import children, nesting_depth
 
 
 KNOWN_SCHEMES = frozenset({"basic", "bearer", "digest", "token", "negotiate", "apikey", "hmac"})
@@ -69,7 +71,7 @@ def parse_json(data: bytes) -> Any:
     except ValueError as exc:   # NaN, Infinity, 1e999, a number of thousands of digits
         why = "a number has too many digits" if "digits" in str(exc) else str(exc)[:120]
         raise BodyError(f"request body is not valid JSON: {why}") from None
-    if data.count(b"[") + data.count(b"{") > MAX_JSON_DEPTH and _depth(value) > MAX_JSON_DEPTH:
+    if data.count(b"[") + data.count(b"{") > MAX_JSON_DEPTH and nesting_depth(value) > MAX_JSON_DEPTH:
         raise BodyError(f"request body nests deeper than {MAX_JSON_DEPTH} levels")
     if _UNPAIRED_SURROGATE_ESCAPE.search(data) and not _encodable(value):
         raise BodyError("request body has a string with an unpaired UTF-16 surrogate (\\ud800-\\udfff)")
@@ -87,23 +89,6 @@ def _finite_float(text: str) -> float:
     return value
 
 
-def _children(value: Any) -> Iterable[Any]:
-    if isinstance(value, dict):
-        return (*value.keys(), *value.values())
-    return value if isinstance(value, list) else ()
-
-
-def _depth(value: Any) -> int:
-    """How deep containers nest in a parsed JSON value, without recursion."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, (dict, list)):
-            deepest = max(deepest, depth)
-            stack.extend((child, depth + 1) for child in _children(item))
-    return deepest
-
-
 def _encodable(value: Any) -> bool:
     stack = [value]
     while stack:
@@ -114,7 +99,7 @@ def _encodable(value: Any) -> bool:
             except UnicodeEncodeError:
                 return False
         else:
-            stack.extend(_children(item))
+            stack.extend(children(item))
     return True
 
 

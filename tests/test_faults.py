@@ -179,7 +179,10 @@ def test_hang_is_capped_by_the_setting(default_scenario):
     from .live import serve
     app = create_app(Settings(store="memory", fault_hang_cap=0), scenario=default_scenario)
     with serve(app) as url:
-        add_fault(url, action="hang", hang="1h")
+        refused = requests.post(f"{url}/_sim/faults", json={"action": "hang", "hang": "1h"}, timeout=5)
+        assert refused.status_code == 400 and refused.json()["field"] == "hang"
+        assert "SIM_FAULT_HANG_CAP" in refused.json()["error"]
+        add_fault(url, action="hang")                     # no duration: the cap, here 0 s
         with pytest.raises(requests.ConnectionError):
             midtrans_cancel(url, timeout=3)
         assert journal(url)[-1]["notes"]["fault"]["hang_ms"] == 0

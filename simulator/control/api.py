@@ -9,6 +9,7 @@ expected; a refused lifecycle event is a 409 with the reason.
 from __future__ import annotations
 
 import os
+import re
 
 from flask import Blueprint, request
 
@@ -19,6 +20,7 @@ from ..store import DuplicateOrder
 from ..wire import BodyError, json_response, read_json, sandbox
 
 control_api = Blueprint("sim", __name__)
+_FIELD_PATH = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:[.\[][^ ]*)?$")   # orders[3].status → orders
 
 
 class ControlError(Exception):
@@ -31,6 +33,18 @@ class ControlError(Exception):
         """A 400 naming the first problem's field, with every problem listed."""
         items = [p.removeprefix(f"{problems.source}: ") for p in problems.items]
         return cls(items[0], field=items[0].split(":", 1)[0].split(".")[0], problems=items)
+
+    @classmethod
+    def from_scenario_error(cls, exc: scenarios.ScenarioError, named: bool) -> "ControlError":
+        """A 400 for a scenario that did not load: the field is `name` for a named one (the
+        file's own problems follow), else the first problem's top-level key; a YAML syntax
+        problem names its line and column instead."""
+        items = [p.removeprefix("request: ") for p in exc.problems[:20]]
+        if named:
+            return cls(items[0], field="name", problems=items)
+        path = items[0].split(": ", 1)[0]
+        field = _FIELD_PATH.match(path)
+        return cls(items[0], problems=items, **({"field": field.group(1)} if field else {}))
 
 
 @control_api.errorhandler(ControlError)
@@ -154,17 +168,23 @@ def current_scenario():
 def load_scenario():
     box = sandbox()
     content_type = request.mimetype or ""
+    named = False
     try:
         if "yaml" in content_type or "text/plain" in content_type:
-            scenario = scenarios.parse(request.get_data(as_text=True), "request", box.providers)
+            try:
+                text = request.get_data().decode("utf-8")
+            except UnicodeDecodeError:
+                raise ControlError("the YAML body is not UTF-8 text") from None
+            scenario = scenarios.parse(text, "request", box.providers, box.limits)
         else:
             body = json_object()
-            if set(body) == {"name"}:
-                scenario = scenarios.load(str(body["name"]), box.providers)
+            named = set(body) == {"name"}
+            if named:
+                scenario = scenarios.load_named(body["name"], box.providers, box.limits)
             else:
-                scenario = scenarios.from_mapping(body, "request", box.providers)
+                scenario = scenarios.from_mapping(body, "request", box.providers, box.limits)
     except scenarios.ScenarioError as exc:
-        raise ControlError(exc.problems[0], problems=exc.problems) from None
+        raise ControlError.from_scenario_error(exc, named=named) from None
     box.load(scenario)
     return json_response({"status": "ok", "scenario": scenario.name, "orders": box.run.count()})
 

@@ -23,7 +23,8 @@ def list_faults():
 def add_fault():
     box = sandbox()
     problems = scenarios.Problems("request")
-    fault = parse_fault(json_object(), box.providers, problems, "", default_id=box.faults.next_id())
+    fault = parse_fault(json_object(), box.providers, problems, "", default_id=box.faults.next_id(),
+                        limits=box.limits)
     if fault is None:
         raise ControlError.from_problems(problems)
     try:

@@ -136,7 +136,8 @@ def test_invalid_scenario_is_400_with_every_problem(client):
                            content_type="application/yaml")
 
     assert response.status_code == 400
-    assert response.get_json()["error"].startswith("request: orders[0].provider: 'nope'")
+    assert response.get_json()["error"].startswith("orders[0].provider: 'nope'")
+    assert response.get_json()["field"] == "orders"
     assert client.get("/_sim/health").get_json()["scenario"] == "default"   # old one stays
 
 

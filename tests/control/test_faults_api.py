@@ -54,7 +54,8 @@ def test_a_loaded_scenario_brings_its_faults(client):
     assert response.status_code == 200
     assert client.get("/_sim/faults").get_json()["faults"][0]["id"] == "fault-1"
     bad = client.post("/_sim/scenario", json={"name": "flaky", "faults": [{"action": "boom"}]})
-    assert bad.status_code == 400 and bad.get_json()["error"].startswith("request: faults[0].action:")
+    assert bad.status_code == 400 and bad.get_json()["error"].startswith("faults[0].action:")
+    assert bad.get_json()["field"] == "faults"
 
 
 def test_the_journal_shows_the_fault(client):
