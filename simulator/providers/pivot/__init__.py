@@ -17,10 +17,18 @@ Choices where the fact sheet says "simulator's choice" (or leaves a gap):
   truncated); `expiresIn` "900". A token is expired when simulator now ≥ `exp`.
 - `/v1/access-token`: credentials are checked before the body. Missing or wrong
   `X-MERCHANT-ID` / `X-MERCHANT-SECRET` → 401 `credentials_invalid`, the same envelope as a
-  bad token (details "Request new access token"). Body not JSON / empty / wrong type → 400
-  `api_validation_error` "invalid request payload"; `grantType` missing or not
+  bad token (details "Request new access token"). No body at all (empty, or only
+  whitespace, as some clients send it) → `grantType` defaults to `client_credentials`. A
+  body that is sent is decoded as Go would: not JSON / wrong type → 400
+  `api_validation_error` "invalid request payload"; `{}` or `grantType` not
   `client_credentials` → 400 with Go-validator texts on `AccessTokenRequest.GrantType`
   ('required' / 'oneof' tag). Content-Type is not checked (Go's binder does not).
+- List (`GET /v2/payments`, listing.py): `perPage` default 20 (the cancel sheet; the
+  backend's own default is 10), 1..100, a larger one is a 400 rather than silently clipped;
+  `sort` ASC by `createdAt` (the backend's default); filters `clientReferenceId`, `id`,
+  `status`, `paymentMethodType`, `startDate`/`endDate`; a page past the end is `data: []`
+  with the true `totalItems`/`totalPages`. Bearer token required; the caller's merchant's
+  sessions only. The journal's `endpoint` is `list`.
 - Any token problem (no header, not `Bearer`, malformed, `alg` other than HS256 — `none`
   included —, bad signature, expired, unknown `merchantId`) → the same 401; the journal
   note `token.refused` says which, with `exp` vs simulator `now` when expired.
@@ -61,7 +69,7 @@ Choices where the fact sheet says "simulator's choice" (or leaves a gap):
   none unless merchant feature `api_cancel_callback: true`; customer cancels and expiry do.
   Retried on 5xx / 408 / 429 / no answer after 5m, 15m, 1h, 3h, 6h, 12h.
 - Not simulated: IP whitelist, rate limiting, merchant status (403), `X-SubMerchant-Id`
-  (ignored), list by clientReferenceId, create/confirm/capture.
+  (ignored), create/confirm/capture.
 """
 
 from ..base import Provider

@@ -1,4 +1,5 @@
-"""The OpenAPI 3.1 document of the Pivot paths the simulator emulates (fact sheet §2–§6).
+"""The OpenAPI 3.1 document of the Pivot paths the simulator emulates (fact sheet §2–§7,
+create sheet §4 for the list).
 
 An access token (`POST /v1/access-token` with the merchant id and secret headers) is the
 Bearer credential of `/v2/payments/…`. Success is `{"code": "00", "message": "Success",
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from ...openapi.fragments import (array, json_body, json_response, nullable, obj, parameter,
                                   provider_document, ref, response_ref, string, with_generic_errors)
-from . import render
+from . import listing, render
 from .rules import CANCEL_EVENT_BY_SOURCE, CANCELLATION_REASONS, PAYMENT_METHOD_TYPES, STATUSES
 
 TIMESTAMP = string("RFC 3339 UTC", format="date-time")
@@ -45,6 +46,12 @@ SCHEMAS = {
         "metadata": {"type": "object"}, "bypassStatusPage": {"type": "boolean"},
     }, ["id", "clientReferenceId", "amount", "mode", "paymentType", "status", "createdAt", "updatedAt"]),
     "SessionAnswer": success(ref("Session")),
+    "SessionList": obj({"code": {"const": "00"}, "message": {"const": "Success"},
+                        "data": array(ref("Session")),
+                        "pagination": obj({name: {"type": "integer", "minimum": 0} for name in
+                                           ("page", "perPage", "totalItems", "totalPages")},
+                                          ["page", "perPage", "totalItems", "totalPages"])},
+                       ["code", "message", "data", "pagination"]),
     "AccessToken": success(obj({"accessToken": string("a JWT"), "expiresIn": string(pattern="^[0-9]+$"),
                                 "tokenType": {"const": "Bearer"}}, ["accessToken", "expiresIn", "tokenType"])),
     "CancelRequest": obj({"cancellationReason": string(enum=list(CANCELLATION_REASONS)),
@@ -81,10 +88,35 @@ def paths() -> dict:
     return {
         "/v1/access-token": {"post": {
             "summary": "Get an access token", "security": [{"merchantId": [], "merchantSecret": []}],
-            "requestBody": json_body(ref("TokenRequest"), example={"grantType": "client_credentials"}),
+            "requestBody": json_body(ref("TokenRequest"), required=False, example={"grantType": "client_credentials"},
+                                     description="optional: no body at all means client_credentials"),
             "responses": with_generic_errors({
                 "200": json_response("the token", ref("AccessToken")),
                 "400": response_ref("Invalid"), "401": response_ref("Unauthorized")}, body=True)}},
+        "/v2/payments": {"get": {
+            "summary": "The merchant's payment sessions, filtered and paged", "security": BEARER,
+            "parameters": [
+                parameter("clientReferenceId", "query", "exact match", required=False),
+                parameter("id", "query", "a payment-session id", required=False),
+                parameter("status", "query", "only sessions in this status", required=False,
+                          schema=string(enum=list(STATUSES))),
+                parameter("paymentMethodType", "query", "only this method type", required=False,
+                          schema=string(enum=list(PAYMENT_METHOD_TYPES))),
+                parameter("startDate", "query", "created at or after, YYYY-MM-DDTHH:mm:ssZ", required=False),
+                parameter("endDate", "query", "created at or before, YYYY-MM-DDTHH:mm:ssZ", required=False),
+                parameter("page", "query", "from 1 (default 1)", required=False,
+                          schema={"type": "integer", "minimum": 1}),
+                parameter("perPage", "query", f"1..{listing.MAX_PER_PAGE} (default {listing.DEFAULT_PER_PAGE})",
+                          required=False, schema={"type": "integer", "minimum": 1,
+                                                  "maximum": listing.MAX_PER_PAGE}),
+                parameter("sort", "query", "by createdAt (default ASC)", required=False,
+                          schema=string(enum=list(listing.SORTS))),
+                parameter("sortBy", "query", "createdAt only", required=False, schema=string(enum=["createdAt"]))],
+            "responses": with_generic_errors({
+                "200": json_response("a page of sessions (an empty list when nothing matches)", ref("SessionList")),
+                "400": error("a query value is not valid", "api_validation_error",
+                             "invalid page format. Use number format instead"),
+                "401": response_ref("Unauthorized")})}},
         "/v2/payments/{id}/cancel": {"post": {
             "summary": "Cancel a payment session", "parameters": [SESSION_ID], "security": BEARER,
             "requestBody": json_body(ref("CancelRequest"), example={"cancellationReason": "REQUESTED_BY_CUSTOMER"}),

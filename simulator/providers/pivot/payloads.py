@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...wire import BodyError, annotate, read_json
+from ...wire import BodyError, annotate, raw_body, read_json
 from .render import INVALID_PAYLOAD
 from .rules import CANCEL_EVENT_BY_SOURCE, CANCELLATION_REASONS
 
@@ -77,6 +77,11 @@ def cancel_request() -> CancelRequest:
 
 
 def access_token_request() -> None:
+    """An empty body (clients that send none) means `client_credentials`; a body that is sent
+    is decoded and validated as the backend would."""
+    if not raw_body().strip():
+        annotate(payload="no body: grantType defaults to client_credentials")
+        return
     struct = "AccessTokenRequest"
     body = _decode(struct, ("grantType",))
     _check(struct, "grantType", body["grantType"], GRANT_TYPES, True)

@@ -161,6 +161,11 @@ def session_response(order: Order) -> Response:
     return success(session(order))
 
 
+def session_list(orders: list[Order], pagination: dict) -> Response:
+    return json_response({"code": "00", "message": "Success", "data": [session(o) for o in orders],
+                          "pagination": pagination})
+
+
 def access_token(token: str, expires_in: int) -> Response:
     return success({"accessToken": token, "expiresIn": str(expires_in), "tokenType": "Bearer"})
 

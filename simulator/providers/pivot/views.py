@@ -1,5 +1,5 @@
-"""Pivot's real paths: POST /v1/access-token, POST /v2/payments/{id}/cancel,
-GET /v2/payments/{id}.
+"""Pivot's real paths: POST /v1/access-token, GET /v2/payments (the list),
+POST /v2/payments/{id}/cancel, GET /v2/payments/{id}.
 
 `{id}` is the payment-session id (the order's `transaction_id`, a UUID). Flow per `/v2`
 call: Bearer token → (cancel) decode and validate the body → look the session up → check
@@ -15,7 +15,7 @@ from flask import Blueprint, Response, request
 from ...merchants import Merchant
 from ...orders import Order, Refusal
 from ...wire import annotate, sandbox
-from . import auth, payloads, render
+from . import auth, listing, payloads, render
 from .rules import CANCEL_EVENT_BY_SOURCE, TOKEN_LIFETIME
 
 blueprint = Blueprint("pivot", __name__)
@@ -35,6 +35,21 @@ def access_token():
     except payloads.Invalid as exc:
         return render.validation_error(str(exc))
     return render.access_token(auth.issue(merchant), int(TOKEN_LIFETIME.total_seconds()))
+
+
+@blueprint.get("/v2/payments")
+def list_sessions():
+    annotate(endpoint="list")
+    merchant = auth.authenticate(request.headers.get("Authorization"))
+    if merchant is None:
+        return render.credentials_invalid()
+    try:
+        query = listing.parse(request.args)
+    except listing.BadQuery as exc:
+        annotate(query=str(exc))
+        return render.validation_error(str(exc))
+    sessions, pagination = listing.page(sandbox().book.list(provider="pivot", merchant=merchant.id), query)
+    return render.session_list(sessions, pagination)
 
 
 @blueprint.post("/v2/payments/<session_id>/cancel")

@@ -10,6 +10,7 @@ from .conftest import (GRANT, OTHER_MERCHANT_SESSION, QR_ACTION_SESSION, SAMPLE_
 TOKEN = "/v1/access-token"
 CANCEL = "/v2/payments/{id}/cancel"
 SESSION = "/v2/payments/{id}"
+LIST = "/v2/payments"
 REASON = {"cancellationReason": "REQUESTED_BY_CUSTOMER"}
 
 
@@ -36,6 +37,9 @@ class TestPivotDocument(ProviderContract):
                                                   headers=bearer(c)),
         (CANCEL, "post", "422"): lambda c: cancel(c, VA_PAID_SESSION),
         (SESSION, "get", "200"): lambda c: c.get(f"/v2/payments/{SAMPLE_SESSION}", headers=bearer(c)),
+        (LIST, "get", "200"): lambda c: c.get(LIST, query_string={"perPage": 5}, headers=bearer(c)),
+        (LIST, "get", "400"): lambda c: c.get(LIST, query_string={"page": "x"}, headers=bearer(c)),
+        (LIST, "get", "401"): lambda c: c.get(LIST),
         (SESSION, "get", "401"): lambda c: c.get(f"/v2/payments/{SAMPLE_SESSION}"),
         (SESSION, "get", "422"): lambda c: c.get(f"/v2/payments/{OTHER_MERCHANT_SESSION}", headers=bearer(c)),
     }
