@@ -1,4 +1,4 @@
-"""Finpay (Finnet) PG REST API — Cancel Order and Check Status.
+"""Finpay (Finnet) PG REST API — Cancel Order, Void and Check Status.
 
 Spec: ../shared/providers/finpay.md. Choices where the fact sheet says "simulator's choice":
 
@@ -51,8 +51,16 @@ Spec: ../shared/providers/finpay.md. Choices where the fact sheet says "simulato
   mark_failed, 3DS/authorize/capture for `cc` only, void, partial_refund, refund).
 - Seeded ids (scenarios/default.yaml) read FP-<SOURCE OF FUNDS>-<STATUS>; finpaycode is
   spelled PAYCODE there so FP-PAYCODE-REQUEST_INITIATED fits the 30-character limit.
-- Void, Refund and initiate are not simulated as endpoints yet (`void` and `refund` exist
-  as /_sim events).
+- Void: `GET /pg/payment/card/void/{orderId}` (optional body, as cancel) and, because the
+  sheet's sources disagree on its shape, also `POST /pg/payment/card/void` with
+  `{"order": {"id", "amount"?}}` (`order.id` mandatory there). Same auth, id format, body
+  and lookup rules as cancel, in one flow (views._change). Paid or authorised orders (PAID,
+  AUTHORIZED, PARTIALLY_CAPTURED, CAPTURED — `rules.VOIDABLE`) become CANCELLED (Finpay's
+  list has no VOIDED) with `2000000 Request has been processed successfully`; every other
+  status — unpaid, and already cancelled, refunded, expired or failed — gets HTTP 403
+  `4030015 Transaction Not Permitted` with the order unchanged. A void notifies like any
+  change (the `cancel_callback` feature concerns cancels only). Journal endpoint: `void`.
+- Refund and initiate are not simulated as endpoints yet (`refund` exists as a /_sim event).
 - Callbacks (notify.py): on every status change, Cancel Order included (merchant feature
   `cancel_callback: false` turns cancel callbacks off); body = Check Status `data` +
   `signature`, PHP-style JSON; headers Content-Type/Accept only; 3 retries after 1 min,

@@ -36,6 +36,10 @@ SCHEMAS = {
         "amount": {"type": ["string", "integer"], "description": "whole rupiah, e.g. \"22000\""},
     }, ["id"]))})),
 }
+SCHEMAS["VoidRequest"] = obj({"order": obj({
+    "id": string("the merchant's order id", pattern=f"^{ORDER_ID_PATTERN}$"),
+    "amount": {"type": ["string", "integer"], "description": "whole rupiah, e.g. \"22000\""},
+}, ["id"])}, ["order"])
 SECURITY = {"merchantKey": {"type": "http", "scheme": "basic",
                             "description": "username: merchant id, password: merchant key"}}
 
@@ -74,6 +78,28 @@ def paths() -> dict:
                               render.INVALID_AMOUNT, render.INVALID_TRANSACTION_STATUS),
             }, body=json_body(ref("CancelRequest"), required=False,
                               example={"order": {"id": "SIM-FP-0001", "amount": "22000"}}))},
+        "/pg/payment/card/void/{orderId}": {"get": operation(
+            "Void a paid or authorised order (a GET with an optional JSON body)", {
+                "200": answer("voided: the order reads CANCELLED", render.CANCELLED),
+                "400": answer("the orderId or the body is malformed", render.INVALID_FIELD_FORMAT,
+                              render.INVALID_MANDATORY_FIELD, render.BAD_REQUEST),
+                "403": answer("the order is not paid or authorised", render.TRANSACTION_NOT_PERMITTED),
+                "404": answer("unknown order, or a body disagreeing with it", render.TRANSACTION_NOT_FOUND,
+                              render.INCONSISTENT_REQUEST, render.INVALID_AMOUNT),
+            }, body=json_body(ref("CancelRequest"), required=False,
+                              example={"order": {"id": "SIM-FP-0001", "amount": "22000"}}))},
+        "/pg/payment/card/void": {"post": {
+            "summary": "Void a paid or authorised order named in the body",
+            "security": [{"merchantKey": []}],
+            "requestBody": json_body(ref("VoidRequest"), example={"order": {"id": "SIM-FP-0001"}}),
+            "responses": with_generic_errors({
+                "200": answer("voided: the order reads CANCELLED", render.CANCELLED),
+                "400": answer("the body is malformed or names no order", render.INVALID_MANDATORY_FIELD,
+                              render.INVALID_FIELD_FORMAT, render.BAD_REQUEST),
+                "401": response_ref("Unauthorized"),
+                "403": answer("the order is not paid or authorised", render.TRANSACTION_NOT_PERMITTED),
+                "404": answer("unknown order, or an amount disagreeing with it", render.TRANSACTION_NOT_FOUND,
+                              render.INVALID_AMOUNT)}, body=True)}},
         "/pg/payment/card/check/{orderId}": {"get": operation("Check an order's status", {
             "200": json_response("the order", ref("CheckStatus")),
             "400": answer("the orderId is malformed", render.INVALID_FIELD_FORMAT),
@@ -85,5 +111,5 @@ def paths() -> dict:
 def document() -> dict:
     return provider_document(
         "finpay", "Finpay PG REST API (simulated)",
-        "Cancel Order and Check Status of Finpay orders, as the simulator answers them.",
+        "Cancel Order, Void and Check Status of Finpay orders, as the simulator answers them.",
         paths(), schemas=SCHEMAS, error=ref("Envelope"), security_schemes=SECURITY, responses=RESPONSES)

@@ -43,6 +43,7 @@ TRANSACTION_NOT_FOUND = Answer("4040001", "Transaction Not Found")   # sheet's r
 INVALID_AMOUNT = Answer("4040013", "Invalid Amount")            # BI-SNAP 404xx13, our choice
 INCONSISTENT_REQUEST = Answer("4040018", "Inconsistent Request")  # BI-SNAP 404xx18, our choice
 INVALID_TRANSACTION_STATUS = Answer("4040100", "Invalid Transaction Status")   # [OBS]
+TRANSACTION_NOT_PERMITTED = Answer("4030015", "Transaction Not Permitted")     # [OBS] void, unpaid
 GENERAL_ERROR = Answer("5000000", "General Error")              # sheet's recommendation
 
 # Request-level HTTP errors raised outside a view (unknown path, wrong method, body over
@@ -80,11 +81,12 @@ def processing_time() -> float:
     return max(round(elapsed, 4), 0.0001)
 
 
-def refusal(result: Refusal) -> Response:
-    """A refused cancel: unknown order → 4040001; any status or channel rule → 4040100."""
+def refusal(result: Refusal, not_allowed: Answer = INVALID_TRANSACTION_STATUS) -> Response:
+    """A refused change: unknown order → 4040001; any status or channel rule → `not_allowed`
+    (cancel: 4040100 Invalid Transaction Status; void: 4030015 Transaction Not Permitted)."""
     if result.reason == NOT_FOUND:
         return reply(TRANSACTION_NOT_FOUND)
-    return reply(INVALID_TRANSACTION_STATUS)
+    return reply(not_allowed)
 
 
 def http_error(code: int, message: str | None = None) -> Response:

@@ -1,6 +1,7 @@
 """Finpay PG: statuses, sources of funds and what each event may do, as data (sheet §5, §9).
 
-"What can Finpay cancel?" is `CANCELLABLE` below: one row per status of the sheet's §5
+"What can Finpay void?" is `VOIDABLE`: paid or authorised orders. "What can Finpay cancel?"
+is `CANCELLABLE` below: one row per status of the sheet's §5
 table (plus EXPIRED and FAILED). `REQUEST_INITIATED` carries a per-channel rule on top:
 QRIS and e-wallet orders have no provider session yet and answer `4040100`, while VA,
 retail, card and hosted-page orders can be cancelled — `CANCEL_ON_REQUEST_INITIATED` by
@@ -58,6 +59,13 @@ CANCELLABLE = {
     "FAILED":                   False,  # final
 }
 
+# The Void table (sheet §1, §5): True — paid or authorised and not yet settled (the
+# simulator has no settlement, so until refunded) — GET /pg/payment/card/void moves the
+# order to CANCELLED (Finpay's list has no VOIDED; CANCELLED is "payment cancelled, no funds
+# moved", which a void makes true); False → 4030015 Transaction Not Permitted, unchanged.
+VOIDABLE = {status: status in ("PAID", "AUTHORIZED", "PARTIALLY_CAPTURED", "CAPTURED")
+            for status in STATUSES}
+
 # REQUEST_INITIATED by channel class: QRIS and e-wallets are refused until the provider
 # session exists (the order moves on to PENDING) [OBS].
 CANCEL_ON_REQUEST_INITIATED = {"va": True, "retail": True, "card": True, HOSTED: True,
@@ -88,7 +96,7 @@ EVENTS = {
     "partial_capture": {"AUTHORIZED": "PARTIALLY_CAPTURED"},
     "capture":         _moves(("AUTHORIZED", "PARTIALLY_CAPTURED"), "CAPTURED"),
     # after payment
-    "void":            _moves(("PAID", "AUTHORIZED", "PARTIALLY_CAPTURED", "CAPTURED"), "CANCELLED"),
+    "void":            _moves([s for s, allowed in VOIDABLE.items() if allowed], "CANCELLED"),
     "partial_refund":  _moves(("PAID", "CAPTURED"), "PARTIALLY_REFUNDED"),
     "refund":          _moves(("PAID", "CAPTURED", "PARTIALLY_REFUNDED"), "REFUNDED"),
 }
@@ -106,7 +114,7 @@ EVENTS_DOC = {
     "authorize": "card: funds reserved → AUTHORIZED",
     "partial_capture": "card: part captured → PARTIALLY_CAPTURED",
     "capture": "card: captured → CAPTURED",
-    "void": "Void before settlement → CANCELLED",
+    "void": "Void (the merchant's GET /pg/payment/card/void): paid or authorised → CANCELLED",
     "partial_refund": "→ PARTIALLY_REFUNDED",
     "refund": "→ REFUNDED",
 }
