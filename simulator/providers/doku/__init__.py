@@ -76,9 +76,20 @@ Orders and lifecycle
 
 HTTP Notification (notify.py)
 - Sent on SUCCESS (`pay`) and FAILED (`fail`) only; none for cancel, expiry or refund.
-  Compact JSON in the sheet's key order (not pretty-printed, so the sheet's vector is
-  reproduced exactly), signed over the bytes sent with Request-Target = the notification
-  URL's path. Retries at +30 min, +6 h, +12 h after the original.
+  Pretty-printed JSON as DOKU sends it (2-space indent, LF, no trailing newline, `": "`
+  after keys — the colon spacing of DOKU's Java printer is not recorded), signed over the
+  bytes sent with Request-Target = the notification URL's path. Retries at +30 min, +6 h,
+  +12 h after the original.
+- Channel blocks, in Check Status and the notification alike: VA → `virtual_account_info`
+  (number, created/expired date in WIB `yyyyMMddHHmmss`, `reusable_status` false) and,
+  once a payment ended (SUCCESS or FAILED), `virtual_account_payment` (identifier
+  REQUEST_ID / REFERENCE / CHANNEL_TYPE 6014, `reference_number`, `date`, `status`);
+  ALFA/INDOMARET → `online_to_offline_info` (payment code, created/expired date) and
+  `online_to_offline_payment` (identifier AGENT_ID, date, status); e-money and QRIS →
+  `emoney_payment` (`account_id`, `approval_code`) once paid; always
+  `additional_info.origin` (§7 sample). The numbers are drawn once per order
+  (seed.channel_fields), so every answer shows the same VA number. An order whose channel
+  was never chosen has no blocks but `additional_info`.
 """
 
 from ..base import Provider

@@ -149,17 +149,53 @@ def status_body(order: Order) -> dict:
         "acquirer": {"id": acquirer, "name": acquirer} if acquirer else {"id": None},
         "channel": {"id": order.channel},
     }
-    if service == "VIRTUAL_ACCOUNT":
-        body["virtual_account_info"] = {
-            "virtual_account_number": order.extra.get("virtual_account_number"),
-            "created_date": wib_stamp(order.created_at),
-            "expired_date": wib_stamp(order.expires_at) if order.expires_at else None,
-            "reusable_status": False}
-    elif service == "ONLINE_TO_OFFLINE":
-        body["online_to_offline_info"] = {"payment_code": order.extra.get("payment_code")}
-    body["additional_info"] = {"origin": {"product": "CHECKOUT", "system": "mid-jokul-checkout-system",
-                                          "api_format": "JOKUL", "source": "direct"}}
+    body.update(channel_blocks(order))
     return body
+
+
+ORIGIN = {"product": "CHECKOUT", "system": "mid-jokul-checkout-system", "api_format": "JOKUL",
+          "source": "direct"}
+OUTCOMES = ("SUCCESS", "FAILED")      # a payment attempt that ended: its block is reported
+
+
+def payment_outcome(order: Order):
+    """The last transition into SUCCESS or FAILED (the payment the blocks report), if any."""
+    return next((t for t in reversed(order.history) if t.to_status in OUTCOMES), None)
+
+
+def channel_blocks(order: Order) -> dict:
+    """The channel blocks of Check Status and the notification (§7, §8), from the order's own
+    numbers: `virtual_account_info` (+ `virtual_account_payment` once a payment ended),
+    `online_to_offline_info` (+ `online_to_offline_payment`), `emoney_payment` for e-money
+    and QRIS once paid; then `additional_info.origin`."""
+    service, _ = channel_info(order.channel)
+    extra, outcome = order.extra, payment_outcome(order)
+    created = wib_stamp(order.created_at)
+    expires = wib_stamp(order.expires_at) if order.expires_at else None
+    blocks: dict = {}
+    if service == "VIRTUAL_ACCOUNT":
+        blocks["virtual_account_info"] = {
+            "virtual_account_number": extra.get("virtual_account_number"),
+            "created_date": created, "expired_date": expires, "reusable_status": False}
+        if outcome is not None:
+            blocks["virtual_account_payment"] = {
+                "identifier": [{"name": "REQUEST_ID", "value": extra.get("payment_request_id")},
+                               {"name": "REFERENCE", "value": extra.get("payment_reference")},
+                               {"name": "CHANNEL_TYPE", "value": "6014"}],
+                "reference_number": extra.get("payment_reference"),
+                "date": wib_stamp(outcome.at), "status": outcome.to_status}
+    elif service == "ONLINE_TO_OFFLINE":
+        blocks["online_to_offline_info"] = {"payment_code": extra.get("payment_code"),
+                                            "created_date": created, "expired_date": expires}
+        if outcome is not None:
+            blocks["online_to_offline_payment"] = {
+                "identifier": [{"name": "AGENT_ID", "value": extra.get("store_agent_id")}],
+                "date": wib_stamp(outcome.at), "status": outcome.to_status}
+    elif service in ("EMONEY", "QRIS") and outcome is not None and outcome.to_status == "SUCCESS":
+        blocks["emoney_payment"] = {"account_id": extra.get("emoney_account_id"),
+                                    "approval_code": extra.get("approval_code")}
+    blocks["additional_info"] = {"origin": dict(ORIGIN)}
+    return blocks
 
 
 def amount(order: Order):
