@@ -71,3 +71,17 @@ def test_hangs_and_slowloris_block_nothing_else(workers):
         finally:
             for sock in hanging + idle:
                 sock.close()
+
+
+def test_a_reset_fault_is_a_reset_under_several_workers():
+    with SimProcess("--workers", "2") as sim:
+        fault = {"provider": "midtrans", "endpoint": "status", "action": "reset", "times": 6}
+        assert requests.post(f"{sim.url}/_sim/faults", json=fault, timeout=5).status_code == 201
+        for _ in range(6):
+            with pytest.raises(requests.ConnectionError) as caught:
+                requests.get(f"{sim.url}/v2/MT-VA-BCA-PENDING/status", timeout=5,
+                             headers={"Authorization": f"Basic {AUTH}", "Connection": "close"})
+            assert "Connection reset by peer" in str(caught.value)
+        entries = requests.get(f"{sim.url}/_sim/journal?endpoint=status", timeout=5).json()["entries"]
+        assert [e["status"] for e in entries] == [None] * 6
+        assert all(e["notes"]["fault"]["action"] == "reset" for e in entries)
