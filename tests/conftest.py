@@ -104,3 +104,19 @@ def redis_server(tmp_path_factory):
         skip_unless_required(str(exc))
     yield server
     server.stop()
+
+
+@pytest.fixture
+def store_fails_once(sandbox, monkeypatch):
+    """The store refuses the next compare-and-set ("database is locked"), then works."""
+    import sqlite3
+    real, calls = sandbox.run.compare_and_set, []
+
+    def locked_once(old, new):
+        calls.append(old.order_id)
+        if len(calls) == 1:
+            raise sqlite3.OperationalError("database is locked")
+        return real(old, new)
+
+    monkeypatch.setattr(sandbox.run, "compare_and_set", locked_once)
+    return calls

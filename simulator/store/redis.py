@@ -619,8 +619,11 @@ class RedisRun:
 
     def _clear_generation(self, g: str) -> None:
         """Delete every key of a generation nobody reads any more."""
+        self._unlink_matching(f"{g}:*")
+
+    def _unlink_matching(self, pattern: str) -> None:
         batch = []
-        for key in self.client.scan_iter(match=f"{g}:*", count=1000):
+        for key in self.client.scan_iter(match=pattern, count=1000):
             batch.append(key)
             if len(batch) >= 1000:
                 self.client.unlink(*batch)
@@ -664,14 +667,7 @@ class RedisRun:
         return self.client.incrby(f"{self.prefix}:seq:{name}", count) - count
 
     def drop(self) -> None:
-        batch = []
-        for key in self.client.scan_iter(match=f"{self.prefix}:*", count=1000):
-            batch.append(key)
-            if len(batch) >= 1000:
-                self.client.unlink(*batch)
-                batch = []
-        if batch:
-            self.client.unlink(*batch)
+        self._unlink_matching(f"{self.prefix}:*")
         for member in self.client.zrange(DUE, 0, -1):
             if _text(member).startswith(f"{self.tenant}{SEP}"):
                 self.client.zrem(DUE, member)

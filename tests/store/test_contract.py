@@ -25,6 +25,15 @@ def order(order_id="A", merchant="m1", status="new", provider="toy", version=0, 
                  {"va": "123", "nested": {"k": [1, 2]}}, version)
 
 
+def race(work, threads: int) -> None:
+    """Run `work` on `threads` threads at once and wait for all of them."""
+    running = [threading.Thread(target=work) for _ in range(threads)]
+    for thread in running:
+        thread.start()
+    for thread in running:
+        thread.join()
+
+
 @pytest.fixture(params=["memory", "sqlite-file", "redis"])
 def store(request, tmp_path):
     if request.param == "memory":
@@ -116,11 +125,7 @@ def test_clock_changes_are_atomic(run):
     def advance():
         for _ in range(50):
             run.change_clock(lambda s: ClockState(s.frozen, s.micros + 1, s.zone))
-    threads = [threading.Thread(target=advance) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    race(advance, 8)
     assert run.meta().clock == ClockState(True, CLOCK.micros + 400, 420)
 
 
@@ -137,11 +142,7 @@ def test_reserved_numbers_never_overlap(run):
             start = run.reserve("draws", 4)
             with lock:
                 got.extend(range(start, start + 4))
-    threads = [threading.Thread(target=reserve) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    race(reserve, 8)
     assert sorted(got) == list(range(800))
 
 
@@ -207,14 +208,11 @@ def test_compare_and_set_wins_once(run):
 def test_racing_compare_and_sets_have_one_winner(run):
     wins = []
 
-    def race(n):
+    def attempt(n):
         if run.compare_and_set(order("A"), order("A", status=f"s{n}", version=1)):
             wins.append(n)
-    threads = [threading.Thread(target=race, args=(n,)) for n in range(16)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    numbers = iter(range(16))
+    race(lambda: attempt(next(numbers)), 16)
     assert len(wins) == 1 and run.get("toy", "m1", "A").status == f"s{wins[0]}"
 
 
@@ -250,11 +248,7 @@ def test_a_fault_fires_at_most_times_across_racing_threads(run):
             counted = run.fault_match("f1")
             if counted and run.fault_fire("f1", 5):
                 fired.append(1)
-    threads = [threading.Thread(target=hit) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    race(hit, 8)
     [record] = run.faults()
     assert (record.matched, record.fired, len(fired)) == (160, 5, 5)
     assert run.fault_match("gone") is None
@@ -281,11 +275,7 @@ def test_racing_claims_have_one_owner(run):
     def claim():
         if run.replay_claim("c", "race", "fp", T0, None) is None:
             owners.append(1)
-    threads = [threading.Thread(target=claim) for _ in range(16)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    race(claim, 16)
     assert len(owners) == 1
 
 
@@ -343,11 +333,7 @@ def test_racing_claims_hand_each_delivery_to_one_caller(store, run):
         while (got := store.claim_delivery(now, lease=60)) is not None:
             with lock:
                 claimed.append(got[1].id)
-    threads = [threading.Thread(target=work) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    race(work, 6)
     assert len(claimed) == 20 == len(set(claimed))
 
 

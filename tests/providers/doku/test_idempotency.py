@@ -3,22 +3,10 @@ processed, never answered "still being processed" (409 idempotent_request)."""
 
 from __future__ import annotations
 
-import sqlite3
-
 from .client import cancel, sim_order
 
 
-def test_a_failed_first_attempt_never_blocks_its_retry(client, sandbox, monkeypatch):
-    real = sandbox.run.compare_and_set
-    calls = []
-
-    def locked_once(old, new):
-        calls.append(old.order_id)
-        if len(calls) == 1:
-            raise sqlite3.OperationalError("database is locked")
-        return real(old, new)
-
-    monkeypatch.setattr(sandbox.run, "compare_and_set", locked_once)
+def test_a_failed_first_attempt_never_blocks_its_retry(client, store_fails_once):
     first = cancel(client, "DK-VA-BCA-PENDING", request_id="retry-after-failure")
     assert first.status_code == 500
     retry = cancel(client, "DK-VA-BCA-PENDING", request_id="retry-after-failure")

@@ -64,21 +64,9 @@ def test_keys_are_per_merchant_and_cleared_by_reset(client, auth):
     assert json.loads(after_reset.data)["status_code"] == "200"
 
 
-def test_a_failed_first_attempt_never_blocks_its_retry(client, auth, sandbox, monkeypatch):
+def test_a_failed_first_attempt_never_blocks_its_retry(client, auth, store_fails_once):
     """The first call dies mid-change (here: the store refuses the write); its key is
     released, so the retry with the same key is processed instead of answering 202."""
-    import sqlite3
-
-    real = sandbox.run.compare_and_set
-    calls = []
-
-    def locked_once(old, new):
-        calls.append(old.order_id)
-        if len(calls) == 1:
-            raise sqlite3.OperationalError("database is locked")
-        return real(old, new)
-
-    monkeypatch.setattr(sandbox.run, "compare_and_set", locked_once)
     headers = {**auth, "Idempotency-Key": "dies-first"}
     first = client.post("/v2/MT-VA-BCA-PENDING/cancel", headers=headers)
     assert first.status_code == 500 and first.get_json()["status_code"] == "500"
