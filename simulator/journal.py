@@ -18,7 +18,8 @@ class Journal:
         self.run, self.cap = run, cap
 
     def record(self, entry: dict[str, Any]) -> dict[str, Any]:
-        entry["id"] = self.run.journal_add(entry, self.cap)
+        entry_id = self.run.journal_add(entry, self.cap)
+        entry["id"] = entry_id
         return entry
 
     def entries(self) -> list[dict]:

@@ -187,8 +187,8 @@ class OrderBook:
               extra: Mapping[str, Any] | None = None) -> Order | Refusal:
         """Move `order` by `event`, or say why not. Safe against concurrent writers."""
         lifecycle = self.lifecycles[order.provider]
+        current: Order | None = order      # as the caller read it: the compare-and-set checks it
         for _ in range(self.MAX_ATTEMPTS):
-            current = self.store.get(*order.key)
             if current is None:
                 return Refusal(NOT_FOUND, f"order {order.order_id!r} does not exist")
             current = self._settle_expiry(current)
@@ -200,6 +200,7 @@ class OrderBook:
             if self.store.compare_and_set(current, changed):
                 self._notify(current, changed, transition)
                 return changed
+            current = self.store.get(*order.key)   # somebody changed it meanwhile: decide again
         raise RuntimeError(f"order {order.order_id!r} kept changing under {event}")  # pragma: no cover
 
     def _settle_expiry(self, order: Order) -> Order:

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Response, current_app, g, request
 
+from .compact_json import compact
 from .limits import children, nesting_depth
 
 
@@ -27,7 +28,7 @@ def sandbox():
 
 
 def json_response(body: Any, status: int = 200, headers: dict | None = None) -> Response:
-    response = Response(json.dumps(body, separators=(",", ":"), ensure_ascii=False),
+    response = Response(compact(body),
                         status=status, mimetype="application/json")
     if headers:
         response.headers.update(headers)

@@ -47,16 +47,25 @@ def test_apply_moves_the_order_and_records_history():
 def test_event_not_allowed_in_status_is_refused_with_the_status():
     book, _, _ = _book(_order(status="paid"))
 
-    result = book.apply(_order(), "pay", source="api")
+    result = book.apply(book.get("toy", "m1", "A"), "pay", source="api")
 
     assert isinstance(result, Refusal)
     assert (result.reason, result.status) == (WRONG_STATUS, "paid")
 
 
+def test_a_stale_order_is_decided_again_on_what_the_store_holds():
+    book, _, changes = _book(_order())
+    book.apply(_order(), "pay", source="api")
+
+    result = book.apply(_order(), "void", source="api")      # the caller still holds version 0
+
+    assert result.status == "void" and [t.from_status for t in changes] == ["new", "paid"]
+
+
 def test_guard_refuses():
     book, _, _ = _book(_order(channel="blue"))
 
-    assert book.apply(_order(), "void", source="api").reason == "blue"
+    assert book.apply(book.get("toy", "m1", "A"), "void", source="api").reason == "blue"
 
 
 def test_unknown_event_and_missing_order():

@@ -8,26 +8,27 @@ times with arithmetic alone; they read back as UTC datetimes.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
+from ..compact_json import compact
 from ..orders import Order, Transition
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+ONE_MICROSECOND = timedelta(microseconds=1)
 FIELDS = ("provider", "merchant", "order_id", "transaction_id", "amount", "currency", "channel",
           "bank", "status", "created_us", "expires_us", "version", "extra", "history")
 
 
+@lru_cache(maxsize=4096)
 def micros(moment: datetime) -> int:
-    return (moment - EPOCH) // timedelta(microseconds=1)
+    """Microseconds since the epoch (cached: a scenario's orders share a few instants)."""
+    return (moment - EPOCH) // ONE_MICROSECOND
 
 
 def instant(value: int) -> datetime:
     return EPOCH + timedelta(microseconds=value)
-
-
-def _dump(value) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def transition_row(t: Transition) -> list:
@@ -35,7 +36,7 @@ def transition_row(t: Transition) -> list:
 
 
 def history_json(history) -> str:
-    return _dump([transition_row(t) for t in history])
+    return compact([transition_row(t) for t in history])
 
 
 def pack(order: Order) -> tuple:
@@ -43,7 +44,7 @@ def pack(order: Order) -> tuple:
     return (order.provider, order.merchant, order.order_id, order.transaction_id, str(order.amount),
             order.currency, order.channel, order.bank, order.status, micros(order.created_at),
             micros(order.expires_at) if order.expires_at else None, order.version,
-            _dump(dict(order.extra)), history_json(order.history))
+            compact(dict(order.extra)), history_json(order.history))
 
 
 def unpack(row) -> Order:

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any, Iterable, Iterator
 
+from ..compact_json import compact
 from ..orders import Order
 from . import codec
 from .base import (ClockState, DEFAULT_TENANT, DeliveryRecord, DuplicateOrder, FaultRecord,
@@ -76,8 +77,7 @@ _DELIVERY_COLUMNS = ("id, provider, merchant, order_id, url, event, body, header
                      "status, attempts, redelivery_of, fault")
 
 
-def _dump(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+_dump = compact
 
 
 class SQLiteStore:
@@ -187,7 +187,7 @@ class SQLiteRun:
 
     def start(self, scenario_doc: str, seed: str, clock: ClockState, orders: Iterable[Order],
               faults: list[dict], loaded_at: datetime) -> RunMeta:
-        rows = self._order_rows(orders, start=1)
+        rows = self._order_rows(orders, start=1)      # a generator: executemany streams it
         with self.store.transaction() as db:
             previous = db.execute("SELECT epoch, scenario_epoch, faults_version FROM runs "
                                   "WHERE tenant = ?", (self.tenant,)).fetchone() or (0, 0, 0)
@@ -268,8 +268,8 @@ class SQLiteRun:
                 db.execute(f"DELETE FROM {table} WHERE tenant = ?", (self.tenant,))
 
     # -- orders --------------------------------------------------------------------------
-    def _order_rows(self, orders: Iterable[Order], start: int) -> list[tuple]:
-        return [(self.tenant, *codec.pack(o), seq) for seq, o in enumerate(orders, start)]
+    def _order_rows(self, orders: Iterable[Order], start: int) -> Iterator[tuple]:
+        return ((self.tenant, *codec.pack(o), seq) for seq, o in enumerate(orders, start))
 
     def insert(self, order: Order) -> None:
         self.insert_many([order])
@@ -324,22 +324,22 @@ class SQLiteRun:
 
     # -- journal -------------------------------------------------------------------------
     def journal_add(self, entry: dict, cap: int) -> int:
-        with self.store.transaction() as db:
-            entry_id = db.execute("INSERT INTO journal (tenant, entry) VALUES (?, '')",
-                                  (self.tenant,)).lastrowid
-            db.execute("UPDATE journal SET entry = ? WHERE id = ?", (_dump({**entry, "id": entry_id}), entry_id))
-            self._journal_writes += 1
-            if self._journal_writes % JOURNAL_TRIM_EVERY == 0:
-                db.execute("DELETE FROM journal WHERE tenant = ? AND id <= (SELECT id FROM journal "
-                           "WHERE tenant = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
-                           (self.tenant, self.tenant, cap))
+        """One INSERT (the id comes back with it and joins the entry when it is read); every
+        JOURNAL_TRIM_EVERY entries one DELETE keeps the newest `cap`."""
+        entry_id = self.store.one("INSERT INTO journal (tenant, entry) VALUES (?, ?) RETURNING id",
+                                  (self.tenant, _dump(entry)))[0]
+        self._journal_writes += 1
+        if self._journal_writes % JOURNAL_TRIM_EVERY == 0:
+            self.store.execute("DELETE FROM journal WHERE tenant = ? AND id <= (SELECT id FROM journal "
+                               "WHERE tenant = ? ORDER BY id DESC LIMIT 1 OFFSET ?)",
+                               (self.tenant, self.tenant, cap))
         return entry_id
 
     def journal(self, cap: int | None = None) -> list[dict]:
         limit = -1 if cap is None else cap
-        rows = self.store.all("SELECT entry FROM (SELECT id, entry FROM journal WHERE tenant = ? "
+        rows = self.store.all("SELECT id, entry FROM (SELECT id, entry FROM journal WHERE tenant = ? "
                               "ORDER BY id DESC LIMIT ?) ORDER BY id", (self.tenant, limit))
-        return [json.loads(r[0]) for r in rows]
+        return [{**json.loads(entry), "id": entry_id} for entry_id, entry in rows]
 
     def journal_clear(self) -> int:
         return self.store.execute("DELETE FROM journal WHERE tenant = ?", (self.tenant,)).rowcount
