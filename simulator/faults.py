@@ -25,6 +25,7 @@ process); draws are a pure function of the seed, the fault and the match number.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
@@ -40,6 +41,9 @@ CONTROL_KEYS = ("id", "action", "times", "after", "probability", "delay", "statu
                 "content_type", "then", "copies")
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 DEFAULT_CONTENT_TYPE = "text/html; charset=utf-8"
+_CONTENT_TYPE = re.compile(r"[\x21-\x7e][\x20-\x7e]{0,198}[\x21-\x7e]")
+MAX_COPIES = 100             # a duplicate fault's deliveries
+MAX_ID = 100                 # characters of a fault id
 RESET = "reset"
 
 
@@ -118,10 +122,11 @@ def parse_fault(item: Any, providers: Iterable[str], problems, where: str,
     elif action in ("drop", "duplicate"):
         problems.add(f"{prefix}action", f"{action} acts on notification deliveries; "
                      f"add endpoint: {WEBHOOK_ENDPOINT}")
-    copies = _count(item.get("copies", 2), f"{prefix}copies", problems, minimum=2)
+    copies = _count(item.get("copies", 2), f"{prefix}copies", problems, minimum=2, maximum=MAX_COPIES)
     fault_id = item.get("id", default_id)
-    if not isinstance(fault_id, str) or not fault_id:
-        problems.add(f"{prefix}id", f"{shown(fault_id)} is not an id; expected a non-empty string")
+    if not isinstance(fault_id, str) or not fault_id or len(fault_id) > MAX_ID or not fault_id.isprintable():
+        problems.add(f"{prefix}id", f"{shown(fault_id)} is not an id; expected a printable string "
+                     f"of 1..{MAX_ID} characters")
 
     delay = _delay(item["delay"], f"{prefix}delay", problems) if "delay" in item else None
     if delay is not None and delay[1] > limits.fault_delay_cap and match.get("endpoint") != WEBHOOK_ENDPOINT:
@@ -138,9 +143,10 @@ def parse_fault(item: Any, providers: Iterable[str], problems, where: str,
         problems.add(f"{prefix}hang", f"{shown(item['hang'])} is longer than the "
                      f"{limits.fault_hang_cap:g} s allowed (SIM_FAULT_HANG_CAP)")
     content_type = item.get("content_type", DEFAULT_CONTENT_TYPE)
-    if not isinstance(content_type, str) or "/" not in content_type:
+    if not (isinstance(content_type, str) and _CONTENT_TYPE.fullmatch(content_type)):
+        # a header value: printable ASCII only (a CR/LF in it broke every matching answer)
         problems.add(f"{prefix}content_type", f"{shown(content_type)} is not a content type; "
-                     "expected e.g. text/html")
+                     "expected e.g. text/html (printable ASCII, at most 200 characters)")
     then = item.get("then", RESET)
     if then != RESET:
         then = _http_error(then, f"{prefix}then", problems, required=True,
@@ -219,11 +225,12 @@ def _http_error(value: Any, where: str, problems, required: bool,
     return value
 
 
-def _count(value: Any, where: str, problems, minimum: int) -> int | None:
+def _count(value: Any, where: str, problems, minimum: int, maximum: int = 2 ** 62) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        problems.add(where, f"{shown(value)} is not a count; expected an integer >= {minimum}")
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+        problems.add(where, f"{shown(value)} is not a count; expected an integer {minimum}..{maximum}"
+                     if maximum < 2 ** 62 else f"{shown(value)} is not a count; expected an integer >= {minimum}")
         return None
     return value
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 import yaml
 
@@ -36,6 +36,8 @@ def _bundled_dir() -> Path:
 
 
 BUNDLED_DIR = _bundled_dir()
+MAX_AMOUNT = 10 ** 15          # no provider takes more (Midtrans: 13 digits; Finpay 14)
+WHOLE, CENTS = Decimal(1), Decimal("0.01")
 MAX_DEPTH = 64                 # no scenario nests deeper than ~6; YAML's composer recurses
 ORDER_KEYS = ("provider", "merchant", "order_id", "transaction_id", "amount", "currency",
               "channel", "bank", "status", "expires_in", "expires_at", "extra")
@@ -375,7 +377,11 @@ def _amount(value: Any, where: str, problems: Problems) -> Decimal | None:
         problems.add(where, f"{shown(value)} is not an amount; expected a positive number "
                      "with at most two decimals")
         return None
-    return amount
+    if amount > MAX_AMOUNT:
+        # 1e999999999 is a valid number; formatted as a provider's amount it is a gigabyte
+        problems.add(where, f"{shown(value)} is larger than the largest amount, {MAX_AMOUNT:,}")
+        return None
+    return amount.quantize(WHOLE if amount == amount.to_integral_value() else CENTS)
 
 
 def _one_of(value: Any, allowed: tuple[str, ...] | None, where: str, what: str, problems) -> Any:
@@ -458,36 +464,33 @@ def _weights(value, allowed, default, where, what, problems) -> dict[str, float]
 # ---------------------------------------------------------------------------------------
 # Building orders
 
-def build_orders(scenario: Scenario, providers, now: datetime, rand: Randomness) -> list[Order]:
-    orders = []
+def build_orders(scenario: Scenario, providers, now: datetime, rand: Randomness) -> Iterator[Order]:
+    """The scenario's orders, one at a time (a million-order scenario is never a list)."""
     for spec in scenario.orders:
         if spec.get("generate"):
-            orders.extend(_generated(spec, providers[spec["provider"]], now, rand))
+            yield from _generated(spec, providers[spec["provider"]], now, rand)
         else:
-            orders.append(build_order(spec, providers[spec["provider"]], now, rand))
-    return orders
+            yield build_order(spec, providers[spec["provider"]], now, rand)
 
 
-def _generated(spec: Mapping, provider, now: datetime, rand: Randomness) -> list[Order]:
+def _generated(spec: Mapping, provider, now: datetime, rand: Randomness) -> Iterator[Order]:
     low, high = spec["amount"]
-    step = 1 if low == low.to_integral_value() and high == high.to_integral_value() else Decimal("0.01")
-    out = []
+    whole = low == low.to_integral_value() and high == high.to_integral_value()
+    statuses, channels = spec["statuses"], spec.get("channels")
+    common = {k: spec[k] for k in ("currency", "expires_in") if k in spec}
     for _ in range(spec["count"]):
-        if step == 1:
+        if whole:
             amount = Decimal(rand.randint(int(low), int(high)))
         else:
             amount = Decimal(rand.randint(int(low * 100), int(high * 100))) / 100
+        name, email = rand.customer()
         item = {"provider": provider.name, "merchant": spec["merchant"],
                 "order_id": f"GEN-{rand.hex(10).upper()}", "amount": amount,
-                "status": rand.weighted(spec["statuses"]),
-                "extra": {"customer": {"name": rand.faker.name(), "email": rand.faker.email()}}}
-        if spec.get("channels"):
-            item["channel"] = rand.weighted(spec["channels"])
-        for key in ("currency", "expires_in"):
-            if key in spec:
-                item[key] = spec[key]
-        out.append(build_order(item, provider, now, rand))
-    return out
+                "status": rand.weighted(statuses), "extra": {"customer": {"name": name, "email": email}},
+                **common}
+        if channels:
+            item["channel"] = rand.weighted(channels)
+        yield build_order(item, provider, now, rand)
 
 
 def build_order(spec: Mapping[str, Any], provider, now: datetime, rand: Randomness) -> Order:

@@ -162,3 +162,20 @@ def test_the_cli_reads_a_file_up_to_the_cap(tmp_path):
     big.write_text(VALID + "#" * 5000)
     result = _run("validate", str(big))
     assert result.returncode == 1 and "larger than 4096 bytes (SIM_MAX_SCENARIO_BYTES)" in result.stderr
+
+
+@pytest.mark.parametrize("fault, field", [
+    ({"action": "content_type", "content_type": "text/html\r\nX-Evil: 1"}, "content_type"),
+    ({"action": "content_type", "content_type": "x/" + "y" * 300}, "content_type"),
+    ({"endpoint": "webhook", "action": "duplicate", "copies": 1000}, "copies"),
+    ({"id": "f" * 101, "action": "reset"}, "id"),
+])
+def test_fault_values_that_would_break_answers_are_refused(sim, fault, field):
+    refused(sim.post("/_sim/faults", json=fault), field)
+
+
+def test_an_amount_too_large_for_any_provider_is_refused(sim):
+    body = refused(sim.post("/_sim/orders", json={"provider": "midtrans", "amount": "1e999999999"}), "amount")
+    assert "largest amount" in body["error"]
+    made = sim.post("/_sim/orders", json={"provider": "midtrans", "amount": "1e12"}).get_json()
+    assert made["amount"] == "1000000000000"        # written out, never 1E+12
