@@ -37,7 +37,7 @@ def direct(scenario: str, restores: int) -> None:
         t0 = time.perf_counter()
         sandbox.restore()
         timings.append((time.perf_counter() - t0) * 1000)
-    orders = sandbox.app.extensions["sandbox"].store.count()
+    orders = sandbox.app.extensions["sandbox"].run.count()
     pool.stop_all()
     print(f"{Path(scenario).stem} ({orders} orders): start {start_ms:.0f} ms; restore median "
           f"{statistics.median(timings):.2f} ms, p95 {sorted(timings)[int(len(timings) * 0.95)]:.2f} ms")

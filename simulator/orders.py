@@ -178,9 +178,15 @@ class OrderBook:
         return self._settle_expiry(order) if order else None
 
     def list(self, provider: str | None = None, status: str | None = None,
-             merchant: str | None = None) -> list[Order]:
+             merchant: str | None = None, offset: int = 0, limit: int | None = None) -> list[Order]:
+        """Orders in insertion order, paged by `offset`/`limit`. A status filter reads every
+        order (the clock may have expired any of them), the rest page in the store."""
+        if status is None:
+            return [self._settle_expiry(o) for o in self.store.list(provider=provider, merchant=merchant,
+                                                                      offset=offset, limit=limit)]
         orders = [self._settle_expiry(o) for o in self.store.list(provider=provider, merchant=merchant)]
-        return [o for o in orders if status is None or o.status == status]
+        matching = [o for o in orders if o.status == status]
+        return matching[offset:None if limit is None else offset + limit]
 
     # -- writes --------------------------------------------------------------------------
     def apply(self, order: Order, event: str, *, source: str, merchant: Any = None,

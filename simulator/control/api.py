@@ -92,7 +92,9 @@ def list_orders():
         raise ControlError(f"provider: {provider!r} is not a provider; expected one of "
                            f"{', '.join(sorted(box.providers))}", field="provider")
     orders = box.book.list(provider=provider, status=request.args.get("status"),
-                           merchant=request.args.get("merchant"))
+                           merchant=request.args.get("merchant"),
+                           offset=_whole_number("offset", "a number") or 0,
+                           limit=_whole_number("limit", "a number"))
     return json_response({"count": len(orders), "orders": [_order_view(o) for o in orders]})
 
 

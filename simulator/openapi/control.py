@@ -126,7 +126,11 @@ def paths() -> dict:
             "get": operation("List orders", ok("the orders", listing("orders", "Order"), **{"400": "BadRequest"}),
                              parameters=[query("provider", "only this provider's"),
                                          query("status", "only orders in this status"),
-                                         query("merchant", "only this merchant's")]),
+                                         query("merchant", "only this merchant's"),
+                                         query("offset", "skip this many (default 0)",
+                                               schema=string(pattern="^[0-9]+$")),
+                                         query("limit", "at most this many (default all)",
+                                               schema=string(pattern="^[0-9]+$"))]),
             "post": operation("Create an order", ok("the new order", ref("Order"), "201",
                                                     **{"400": "BadRequest", "409": "Conflict"}),
                               body=json_body(ref("NewOrder"), example={

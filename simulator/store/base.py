@@ -131,7 +131,9 @@ class RunState(Protocol):
     def get(self, provider: str, merchant: str, order_id: str) -> Order | None: ...
     def find(self, provider: str, key: str, merchant: str | None = None) -> Order | None:
         """By order_id first, then by transaction_id; optionally only `merchant`'s."""
-    def list(self, provider: str | None = None, merchant: str | None = None) -> list[Order]: ...
+    def list(self, provider: str | None = None, merchant: str | None = None,
+             offset: int = 0, limit: int | None = None) -> list[Order]:
+        """In insertion order; `offset`/`limit` page through the matches."""
     def compare_and_set(self, old: Order, new: Order) -> bool:
         """Write `new` only if the stored version is still `old.version`."""
     def count(self) -> int: ...

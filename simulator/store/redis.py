@@ -119,14 +119,22 @@ end
 return false
 """
 
-# ARGV: T, provider, merchant, then one ref per order (filters '' = any)
+# ARGV: T, provider, merchant (filters, '' = any), offset, limit (-1 = all)
 _LIST = _ORDER + """
 if not G then return {} end
-local out = {}
-for _, ref in ipairs(redis.call('ZRANGE', G .. ':orders', 0, -1)) do
+local out, skip, limit = {}, tonumber(ARGV[4]), tonumber(ARGV[5])
+local refs
+if ARGV[2] == '' and ARGV[3] == '' then
+  refs = redis.call('ZRANGE', G .. ':orders', skip, limit < 0 and -1 or skip + limit - 1)
+  skip = 0
+else
+  refs = redis.call('ZRANGE', G .. ':orders', 0, -1)
+end
+for _, ref in ipairs(refs) do
+  if limit >= 0 and #out >= limit then break end
   local p, m = string.match(ref, '^([^\\31]*)\\31([^\\31]*)\\31')
   if (ARGV[2] == '' or p == ARGV[2]) and (ARGV[3] == '' or m == ARGV[3]) then
-    out[#out + 1] = order(ref)
+    if skip > 0 then skip = skip - 1 else out[#out + 1] = order(ref) end
   end
 end
 return out
@@ -694,8 +702,10 @@ class RedisRun:
     def find(self, provider: str, key: str, merchant: str | None = None) -> Order | None:
         return _order(self._script("find", provider, key, merchant or ""))
 
-    def list(self, provider: str | None = None, merchant: str | None = None) -> list[Order]:
-        return [_order(v) for v in self._script("list", provider or "", merchant or "")]
+    def list(self, provider: str | None = None, merchant: str | None = None,
+             offset: int = 0, limit: int | None = None) -> list[Order]:
+        return [_order(v) for v in self._script("list", provider or "", merchant or "", offset,
+                                                -1 if limit is None else limit)]
 
     def compare_and_set(self, old: Order, new: Order) -> bool:
         extra = json.dumps(dict(new.extra), separators=(",", ":"), ensure_ascii=False)

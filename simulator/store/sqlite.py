@@ -302,13 +302,15 @@ class SQLiteRun:
                 return order
         return None
 
-    def list(self, provider: str | None = None, merchant: str | None = None) -> list[Order]:
+    def list(self, provider: str | None = None, merchant: str | None = None,
+             offset: int = 0, limit: int | None = None) -> list[Order]:
         clauses, args = ["tenant = ?"], [self.tenant]
         for column, value in (("provider", provider), ("merchant", merchant)):
             if value is not None:
                 clauses.append(f"{column} = ?")
                 args.append(value)
-        rows = self.store.all(f"{_SELECT_ORDER} WHERE {' AND '.join(clauses)} ORDER BY seq", args)
+        rows = self.store.all(f"{_SELECT_ORDER} WHERE {' AND '.join(clauses)} ORDER BY seq "
+                              "LIMIT ? OFFSET ?", [*args, -1 if limit is None else limit, offset])
         return [codec.unpack(r) for r in rows]
 
     def compare_and_set(self, old: Order, new: Order) -> bool:

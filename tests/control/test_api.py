@@ -183,3 +183,14 @@ def test_a_provider_that_is_not_a_string_is_a_400_not_a_500(client):
         assert response.status_code == 400 and response.get_json()["field"] == "provider"
     loaded = client.post("/_sim/scenario", json={"name": "x", "merchants": [{"provider": ["midtrans"]}]})
     assert loaded.status_code == 400 and "is not a provider" in loaded.get_json()["error"]
+
+
+def test_orders_are_paged_with_offset_and_limit(client):
+    everything = [o["order_id"] for o in client.get("/_sim/orders?provider=midtrans").get_json()["orders"]]
+    page = client.get("/_sim/orders?provider=midtrans&offset=2&limit=3").get_json()
+    assert page["count"] == 3 and [o["order_id"] for o in page["orders"]] == everything[2:5]
+    pending = [o["order_id"] for o in client.get("/_sim/orders?provider=midtrans&status=pending").get_json()["orders"]]
+    paged = client.get("/_sim/orders?provider=midtrans&status=pending&offset=1&limit=2").get_json()["orders"]
+    assert [o["order_id"] for o in paged] == pending[1:3]
+    bad = client.get("/_sim/orders?limit=many")
+    assert bad.status_code == 400 and bad.get_json()["field"] == "limit"

@@ -380,3 +380,12 @@ def test_an_unreachable_redis_is_a_one_line_error():
 def test_an_unwritable_sqlite_path_is_a_one_line_error(tmp_path):
     with pytest.raises(StoreUnavailable, match="--store sqlite:"):
         open_store(f"sqlite:{tmp_path}/no/such/dir/run.db")
+
+
+def test_list_pages_through_the_matches(run):
+    for n in range(5):
+        run.insert(order(f"P{n}", merchant="m2"))
+    assert [o.order_id for o in run.list(offset=1, limit=2)] == ["B", "P0"]
+    assert [o.order_id for o in run.list(merchant="m2", offset=2, limit=3)] == ["P1", "P2", "P3"]
+    assert [o.order_id for o in run.list(merchant="m2", offset=5)] == ["P4"]
+    assert run.list(offset=100) == [] and run.list(limit=0) == []
