@@ -166,8 +166,13 @@ def main() -> int:
         ours = Server([sys.executable, "run.py", "--port", "0", "--scenario", str(work / "bench.yaml"),
                        "--workers", str(args.workers), "--store", store, "--fresh"])
         servers.append(ours)
-        listing = requests.get(f"{ours.url}/_sim/orders?provider=midtrans", timeout=600).json()["orders"]
-        ids = [o["order_id"] for o in listing]
+        ids: list[str] = []
+        while True:                   # page through the orders (a million would be one huge answer)
+            page = requests.get(f"{ours.url}/_sim/orders", timeout=600, params={
+                "provider": "midtrans", "offset": len(ids), "limit": 50_000}).json()["orders"]
+            ids += [o["order_id"] for o in page]
+            if len(page) < 50_000:
+                break
         sample = requests.post(f"{ours.url}/v2/{ids.pop()}/cancel", data="{}", timeout=10,
                                headers={"Authorization": AUTH, "Content-Type": "application/json"})
         size = len(sample.content)

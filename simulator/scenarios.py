@@ -280,7 +280,7 @@ def _orders(items: Any, providers, merchants: MerchantDirectory, problems: Probl
         problems.add("orders", f"{len(items)} entries; at most {limits.max_orders} orders in all "
                      "(SIM_MAX_ORDERS)")
         return []
-    specs = []
+    specs, explicit = [], {}
     for i, item in enumerate(items):
         where = f"orders[{i}]"
         if isinstance(item, dict) and "generate" in item:
@@ -288,6 +288,12 @@ def _orders(items: Any, providers, merchants: MerchantDirectory, problems: Probl
                                   problems, limits)
         else:
             spec = check_order(item, where, providers, merchants, problems)
+            if spec is not None and spec.get("order_id"):
+                key = (spec["provider"], spec["merchant"], spec["order_id"])
+                if key in explicit:
+                    problems.add(f"{where}.order_id", f"{shown(spec['order_id'])} is already the id of "
+                                 f"{explicit[key]} (same provider and merchant)")
+                explicit.setdefault(key, where)
         if spec is not None:
             specs.append(spec)
     total = sum(spec.get("count", 1) for spec in specs)
@@ -478,14 +484,16 @@ def _generated(spec: Mapping, provider, now: datetime, rand: Randomness) -> Iter
     whole = low == low.to_integral_value() and high == high.to_integral_value()
     statuses, channels = spec["statuses"], spec.get("channels")
     common = {k: spec[k] for k in ("currency", "expires_in") if k in spec}
-    for _ in range(spec["count"]):
+    for index in range(1, spec["count"] + 1):
         if whole:
             amount = Decimal(rand.randint(int(low), int(high)))
         else:
             amount = Decimal(rand.randint(int(low * 100), int(high * 100))) / 100
         name, email = rand.customer()
         item = {"provider": provider.name, "merchant": spec["merchant"],
-                "order_id": f"GEN-{rand.hex(10).upper()}", "amount": amount,
+                # the index keeps ids unique in the block (40 random bits alone collide once
+                # in two million-order scenarios)
+                "order_id": f"GEN-{rand.hex(8).upper()}-{index}", "amount": amount,
                 "status": rand.weighted(statuses), "extra": {"customer": {"name": name, "email": email}},
                 **common}
         if channels:

@@ -1,6 +1,7 @@
 """Scenario loading and validation: errors name the file, the key path and what was expected."""
 
 import textwrap
+from datetime import datetime, timezone
 
 import pytest
 
@@ -97,3 +98,21 @@ def test_same_seed_same_orders_other_seed_other_orders():
 def test_unknown_bundled_name_lists_the_bundled_ones():
     with pytest.raises(ScenarioError, match="bundled: .*default"):
         load("no-such-scenario", PROVIDERS)
+
+
+def test_two_orders_with_one_id_are_refused():
+    text = ("name: dup\nmerchants:\n  - {provider: midtrans, id: M, credentials: {server_key: K}}\n"
+            "orders:\n  - {provider: midtrans, order_id: A-1, amount: 10}\n"
+            "  - {provider: midtrans, order_id: A-1, amount: 20}\n")
+    with pytest.raises(ScenarioError) as caught:
+        parse(text, "dup.yaml", PROVIDERS)
+    assert caught.value.problems == ["dup.yaml: orders[1].order_id: 'A-1' is already the id of orders[0] "
+                                     "(same provider and merchant)"]
+
+
+def test_generated_ids_are_unique_in_a_block():
+    text = ("name: many\nmerchants:\n  - {provider: midtrans, id: M, credentials: {server_key: K}}\n"
+            "orders:\n  - generate: {provider: midtrans, count: 3}\n")
+    scenario = parse(text, "many.yaml", PROVIDERS)
+    ids = [o.order_id for o in build_orders(scenario, PROVIDERS, datetime.now(timezone.utc), Randomness(scenario.seed))]
+    assert len(set(ids)) == 3 and [i.rsplit("-", 1)[1] for i in ids] == ["1", "2", "3"]
