@@ -43,9 +43,11 @@ def _raise_open_files_limit() -> None:
             pass
 
 
-def _prepare_store(settings: Settings) -> tuple[Settings, str]:
+def _prepare_store(settings: Settings):
     """Make sure the store holds a run (load the scenario unless one is there to join) before
-    any worker starts; with several workers, the memory store becomes a private SQLite file."""
+    any worker starts; with several workers, the memory store becomes a private SQLite file.
+    Returns the settings the workers start with, a note for the banner, and — for one
+    process — the app itself (a memory store lives only in it)."""
     from simulator.app import create_app
 
     note = ""
@@ -57,9 +59,10 @@ def _prepare_store(settings: Settings) -> tuple[Settings, str]:
         note = (f" (memory store with {settings.workers} workers: a private SQLite file {path}, "
                 "deleted at exit)")
     app = create_app(settings)
-    box = app.extensions["sandbox"]
-    box.store.close()
-    return Settings(**{**settings.__dict__, "fresh": False}), note
+    if settings.workers == 1:
+        return settings, note, app
+    app.extensions["sandbox"].store.close()     # workers open their own, after the fork
+    return Settings(**{**settings.__dict__, "fresh": False}), note, None
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -76,7 +79,7 @@ def serve(args: argparse.Namespace) -> int:
         return _fail(f"--workers {settings.workers}: expected 1 or more")
     _raise_open_files_limit()
     try:
-        settings, note = _prepare_store(settings)
+        settings, note, app = _prepare_store(settings)
     except scenarios.ScenarioError as exc:
         print(f"cannot load the scenario:\n{exc}", file=sys.stderr)
         return 1
@@ -104,7 +107,6 @@ def serve(args: argparse.Namespace) -> int:
         return 0
 
     from simulator.serving import create_server, run_loop
-    app = create_app(settings)
     try:
         server = create_server(app, host=settings.host, port=settings.port, threads=settings.threads,
                                connection_limit=settings.connection_limit,

@@ -107,6 +107,9 @@ class RunState(Protocol):
         """Replace the whole run at once: scenario, clock, orders (also kept as the reset
         snapshot, made at simulator time `loaded_at`), faults with fresh counters; journal,
         replay caches and outbox emptied."""
+    def has_snapshot(self) -> bool:
+        """False for a run too large to keep a copy of its orders: `reset` cannot restore it
+        (the caller loads the scenario again instead)."""
     def loaded_at(self) -> datetime:
         """The simulator time the reset snapshot's orders were made at."""
     def reset(self, clock: ClockState, faults: list[dict], shift: timedelta = timedelta(0)) -> RunMeta:

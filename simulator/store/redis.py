@@ -43,6 +43,7 @@ from .base import (ClockState, DEFAULT_TENANT, DeliveryRecord, DuplicateOrder, F
 SEP = "\x1f"
 DUE = "sim:due"
 START_BATCH = 2000            # orders written per pipeline round trip by `start`
+SNAPSHOT_MAX_ORDERS = 200_000  # larger runs keep no copy for reset (see store/sqlite.py)
 REPLAY_EXPIRY = 7 * 24 * 3600 # real seconds before Redis forgets an idempotency entry
 META_FIELDS = ("epoch", "scenario_epoch", "faults_version", "fault_count", "clock_frozen",
                "clock_micros", "clock_zone", "seed")
@@ -605,7 +606,8 @@ class RedisRun:
             pipe.zadd(f"{g}:oi:{order.provider}{SEP}{order.order_id}", {order.merchant: seq})
             pipe.zadd(f"{g}:ti:{order.provider}{SEP}{order.transaction_id}",
                       {f"{order.merchant}{SEP}{order.order_id}": seq})
-            pipe.rpush(f"{g}:snapshot", _row(values, seq))
+            if seq <= SNAPSHOT_MAX_ORDERS:
+                pipe.rpush(f"{g}:snapshot", _row(values, seq))
             if seq % START_BATCH == 0:
                 pipe.execute()
         pipe.set(f"{g}:seq", seq)
@@ -618,7 +620,8 @@ class RedisRun:
             "scenario_epoch": (before.scenario_epoch if before else 0) + 1,
             "faults_version": (before.faults_version if before else 0) + 1,
             "fault_count": len(faults), "clock_frozen": int(clock.frozen), "clock_micros": clock.micros,
-            "clock_zone": clock.zone, "seed": seed, "loaded_us": codec.micros(loaded_at)})
+            "clock_zone": clock.zone, "seed": seed, "loaded_us": codec.micros(loaded_at),
+            "snapshot": int(seq <= SNAPSHOT_MAX_ORDERS)})
         pipe.execute()
         old = self.store.script("switch", self.prefix, generation)
         if old:
@@ -638,6 +641,11 @@ class RedisRun:
                 batch = []
         if batch:
             self.client.unlink(*batch)
+
+    def has_snapshot(self) -> bool:
+        generation = self.client.get(f"{self.prefix}:gen")
+        return generation is not None and \
+            self.client.hget(f"{self.prefix}:g{_text(generation)}:meta", "snapshot") == b"1"
 
     def loaded_at(self) -> datetime:
         return codec.instant(int(self._script("loaded")))

@@ -26,6 +26,8 @@ from .base import (ClockState, DEFAULT_TENANT, DeliveryRecord, DuplicateOrder, F
 
 BUSY_TIMEOUT = 30.0          # seconds a write waits for another process's transaction
 JOURNAL_TRIM_EVERY = 64      # trim a tenant's journal to its cap every N entries
+SNAPSHOT_MAX_ORDERS = 200_000  # larger runs keep no copy for reset (it would double the memory):
+                               # their reset builds the orders from the scenario again
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -194,13 +196,19 @@ class SQLiteRun:
             for table in ("orders", "initial_orders", "journal", "faults", "replays", "deliveries"):
                 db.execute(f"DELETE FROM {table} WHERE tenant = ?", (self.tenant,))
             db.executemany(f"INSERT INTO orders ({_ORDER_COLUMNS}) VALUES ({_ORDER_VALUES})", rows)
-            db.execute("INSERT INTO initial_orders SELECT * FROM orders WHERE tenant = ?", (self.tenant,))
+            count = db.execute("SELECT COUNT(*) FROM orders WHERE tenant = ?", (self.tenant,)).fetchone()[0]
+            if count <= SNAPSHOT_MAX_ORDERS:
+                db.execute("INSERT INTO initial_orders SELECT * FROM orders WHERE tenant = ?", (self.tenant,))
             self._insert_faults(db, faults)
             db.execute("INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                        (self.tenant, previous[0] + 1, previous[1] + 1, previous[2] + 1, len(faults),
                         int(clock.frozen), clock.micros, clock.zone, seed, scenario_doc,
                         codec.micros(loaded_at)))
         return self.meta()
+
+    def has_snapshot(self) -> bool:
+        return self.store.one("SELECT 1 FROM initial_orders WHERE tenant = ? LIMIT 1", (self.tenant,)) is not None \
+            or self.count() == 0
 
     def loaded_at(self) -> datetime:
         row = self.store.one("SELECT loaded_us FROM runs WHERE tenant = ?", (self.tenant,))

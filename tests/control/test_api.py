@@ -2,6 +2,9 @@
 
 import pytest
 
+from simulator.app import create_app
+from simulator.settings import Settings
+
 
 def test_health(client):
     body = client.get("/_sim/health").get_json()
@@ -194,3 +197,12 @@ def test_orders_are_paged_with_offset_and_limit(client):
     assert [o["order_id"] for o in paged] == pending[1:3]
     bad = client.get("/_sim/orders?limit=many")
     assert bad.status_code == 400 and bad.get_json()["field"] == "limit"
+
+
+def test_reset_of_a_run_too_large_for_a_snapshot_builds_it_again(default_scenario, monkeypatch):
+    import simulator.store.sqlite as sqlite_store
+    monkeypatch.setattr(sqlite_store, "SNAPSHOT_MAX_ORDERS", 10)
+    client = create_app(Settings(store="memory"), scenario=default_scenario).test_client()
+    client.post("/_sim/orders/midtrans/MT-VA-BCA-PENDING/pay")
+    assert client.post("/_sim/reset").status_code == 200
+    assert client.get("/_sim/orders/midtrans/MT-VA-BCA-PENDING").get_json()["status"] == "pending"

@@ -389,3 +389,16 @@ def test_list_pages_through_the_matches(run):
     assert [o.order_id for o in run.list(merchant="m2", offset=2, limit=3)] == ["P1", "P2", "P3"]
     assert [o.order_id for o in run.list(merchant="m2", offset=5)] == ["P4"]
     assert run.list(offset=100) == [] and run.list(limit=0) == []
+
+
+def test_a_run_too_large_keeps_no_snapshot(store, monkeypatch):
+    import simulator.store.redis as redis_store
+    import simulator.store.sqlite as sqlite_store
+    monkeypatch.setattr(sqlite_store, "SNAPSHOT_MAX_ORDERS", 2)
+    monkeypatch.setattr(redis_store, "SNAPSHOT_MAX_ORDERS", 2)
+    run = store.run("big")
+    run.start("{}", "1", CLOCK, [order("A"), order("B"), order("C")], [], T0)
+    assert run.has_snapshot() is False and run.count() == 3
+    small = store.run("small")
+    small.start("{}", "1", CLOCK, [order("A")], [], T0)
+    assert small.has_snapshot() is True
