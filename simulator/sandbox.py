@@ -156,8 +156,8 @@ class Sandbox:
         clock, faults and their counters, journal, webhook deliveries, replay caches. A run
         on wall time gets its orders as if made now (their times move with the clock)."""
         scenario = self.scenario
-        if not self.run.has_snapshot():
-            return self.load(scenario)       # a run too large to keep a copy: build it again
+        if not self.run.has_snapshot():      # a run too large to keep a copy: build it again
+            return self.load(scenario_document.with_orders(scenario, self.providers))
         state = initial_state(scenario.clock_start, scenario.clock_frozen)
         now = Clock(cell=LocalCell(state)).now()
         shift = now - self.run.loaded_at()

@@ -45,6 +45,13 @@ def write(scenario: Scenario) -> str:
     }, default=_plain, ensure_ascii=False)
 
 
+def with_orders(scenario: Scenario, providers: Mapping[str, Any]) -> Scenario:
+    """`scenario` read back from its document has no orders (the store holds them); this is
+    it with its order specs again, validated from `raw` as written."""
+    orders = from_mapping(scenario.raw, scenario.source, providers, UNLIMITED).orders
+    return Scenario(**{**scenario.__dict__, "orders": orders})
+
+
 def read(text: str, providers: Mapping[str, Any]) -> Scenario:
     """The scenario back from its document (validated again, without the input limits:
     it was checked against them when it was loaded)."""
