@@ -10,8 +10,12 @@ Prints requests per second, p50/p99, the ratio ours/echo, start-up time and RSS.
     python bench/cancel_vs_echo.py                        # 1 process, 30,000 orders, 10 s
     python bench/cancel_vs_echo.py --workers 2 --store sqlite
     python bench/cancel_vs_echo.py --orders 1000000 --duration 10
+    python bench/cancel_vs_echo.py --wiremock path/to/wiremock-standalone-3.x.jar   # adds a row
 
-Needs `wrk` (Debian package wrk). Everything runs on 127.0.0.1 and is stopped by PID.
+Needs `wrk` (Debian package wrk); `--wiremock` also needs `java` and a WireMock standalone
+jar (e.g. from `npm install wiremock`, which ships one; it is never committed here): a
+stateless templated stub of the same answer, a reference point from another tool.
+Everything runs on 127.0.0.1 and is stopped by PID.
 """
 
 from __future__ import annotations
@@ -135,6 +139,37 @@ def wrk(url: str, script: Path, args: list[str], duration: int, connections: int
             "requests": int(re.search(r"(\d+) requests in", out).group(1))}
 
 
+def wiremock(jar: str, work: Path, size: int) -> Server:
+    """WireMock standalone with one templated stub answering every cancel (no request journal)."""
+    import json
+    import socket
+    (work / "wm" / "mappings").mkdir(parents=True)
+    body = '{"status_code":"200","status_message":"Success, transaction is canceled",' \
+           '"order_id":"{{request.pathSegments.[1]}}","pad":"' + "x" * max(0, size - 120) + '"}'
+    (work / "wm" / "mappings" / "cancel.json").write_text(json.dumps({
+        "request": {"method": "POST", "urlPathPattern": "/v2/.*/cancel"},
+        "response": {"status": 200, "headers": {"Content-Type": "application/json"}, "body": body,
+                     "transformers": ["response-template"]}}))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = Server.__new__(Server)
+    started = time.perf_counter()
+    server.process = subprocess.Popen(
+        ["java", "-jar", jar, "--port", str(port), "--bind-address", "127.0.0.1", "--root-dir",
+         str(work / "wm"), "--no-request-journal", "--disable-banner"],
+        start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server.url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            requests.post(f"{server.url}/v2/X/cancel", timeout=1)
+            break
+        except requests.RequestException:
+            time.sleep(0.1)
+    server.startup = time.perf_counter() - started
+    return server
+
+
 def scenario(path: Path, orders: int) -> None:
     path.write_text(f"""name: bench
 description: {orders} pending Midtrans bank-transfer orders to cancel
@@ -154,6 +189,7 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--store", default="memory", help="memory, sqlite (a temporary file) or a store URL")
+    parser.add_argument("--wiremock", metavar="JAR", help="also measure WireMock standalone (a jar path)")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
@@ -187,6 +223,13 @@ def main() -> int:
         echo_result = wrk(echo.url, work / "echo.lua", [], args.duration, args.connections, args.threads)
         ours_result = wrk(ours.url, work / "cancel.lua", [str(work / "ids.txt"), str(args.threads)],
                           args.duration, args.connections, args.threads)
+        rows = [("simulator, succeeding cancels", ours_result), ("Flask echo, same answer size", echo_result)]
+        if args.wiremock:
+            echo.stop()
+            stub = wiremock(args.wiremock, work, size)
+            servers.append(stub)
+            rows.append(("WireMock, templated stub", wrk(stub.url, work / "echo.lua", [], args.duration,
+                                                         args.connections, args.threads)))
         if ours_result["requests"] > len(ids):
             print(f"warning: {ours_result['requests']} requests but only {len(ids)} orders: "
                   "later cancels were refused (412); use more --orders", file=sys.stderr)
@@ -195,8 +238,7 @@ def main() -> int:
               f"-d{args.duration}s; {args.workers} process(es); store {args.store}; "
               f"{args.orders} orders; answer {size} bytes")
         print(f"{'server':<34}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'failed':>8}")
-        for name, result in (("simulator, succeeding cancels", ours_result),
-                             ("Flask echo, same answer size", echo_result)):
+        for name, result in rows:
             print(f"{name:<34}{result['rps']:>10.0f}{result['p50']:>9.2f}{result['p99']:>9.2f}"
                   f"{result['failures']:>8}")
         print(f"ratio simulator/echo: {ours_result['rps'] / echo_result['rps']:.2f}x")
