@@ -25,6 +25,7 @@ from .redaction import redact_headers
 from .sandbox import Sandbox
 from .settings import Settings
 from .store import open_store
+from .ui import ui
 from .wire import json_response
 
 log = logging.getLogger("simulator")
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, *, scenario: scenarios.Scenario
     app.register_blueprint(control_api, url_prefix=CONTROL_PREFIX)
     app.register_blueprint(webhooks_api, url_prefix=CONTROL_PREFIX)
     app.register_blueprint(openapi_api, url_prefix=CONTROL_PREFIX)
+    app.register_blueprint(ui, url_prefix=f"{CONTROL_PREFIX}/ui")
 
     prefixes = sorted(((prefix, name) for name, p in PROVIDERS.items()
                        for prefix in (f"/{name}/", *p.path_prefixes)),
