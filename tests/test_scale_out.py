@@ -256,3 +256,12 @@ def test_a_restart_joins_the_run_and_fresh_reloads_it(tmp_path):
     with SimProcess("--store", store, "--fresh") as fresh:
         order = requests.get(f"{fresh.url}/_sim/orders/midtrans/MT-VA-BCA-PENDING", timeout=5).json()
     assert order["status"] == "pending"
+
+
+def test_the_dashboard_reads_the_shared_run_on_every_worker(workers):
+    url = workers.url
+    requests.post(f"{url}/_sim/orders/midtrans/MT-VA-BCA-PENDING/pay", timeout=5)
+    pages = [requests.get(f"{url}/_sim/ui/fragments/order?provider=midtrans&id=MT-VA-BCA-PENDING", timeout=5)
+             for _ in range(12)]
+    assert {p.status_code for p in pages} == {200}
+    assert all('id="order-status" class="status">settlement<' in p.text for p in pages)
