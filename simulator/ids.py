@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from functools import lru_cache
 from itertools import accumulate
 import threading
 import uuid
@@ -24,7 +25,6 @@ class Randomness:
         self._rng = random.Random(seed)
         self._lock = threading.Lock()
         self._faker: Faker | None = None
-        self._customers: list[tuple[str, str]] | None = None
         self._weights: dict[int, tuple] = {}   # id(weights) → (weights, values, cumulative)
 
     @property
@@ -39,13 +39,13 @@ class Randomness:
     CUSTOMERS = 1000          # faker profiles a scenario's generated orders draw from
 
     def customer(self) -> tuple[str, str]:
-        """A (name, email) for a generated order: one of CUSTOMERS faker profiles made from
-        the seed once (faker takes ~150 µs a profile; a million orders cannot each pay it)."""
-        if self._customers is None:
-            faker = self.faker
-            self._customers = [(faker.name(), faker.email()) for _ in range(self.CUSTOMERS)]
+        """A (name, email) for a generated order: one of CUSTOMERS faker profiles of the seed
+        (faker takes ~200 µs a profile: a million orders cannot each pay it). A profile is
+        made the first time it is drawn, from the seed and its number alone, and kept for
+        the process, so every load of the same scenario reuses them."""
         with self._lock:
-            return self._customers[self._rng.randrange(self.CUSTOMERS)]
+            number = self._rng.randrange(self.CUSTOMERS)
+        return _customer(self.seed, number)
 
     def uuid4(self) -> str:
         with self._lock:
@@ -80,6 +80,20 @@ class Randomness:
     def randint(self, low: int, high: int) -> int:
         with self._lock:
             return self._rng.randint(low, high)
+
+
+_FAKER: Faker | None = None
+_FAKER_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=8 * Randomness.CUSTOMERS)
+def _customer(seed, number: int) -> tuple[str, str]:
+    global _FAKER
+    with _FAKER_LOCK:                   # one Faker, reseeded per profile
+        if _FAKER is None:
+            _FAKER = Faker()
+        _FAKER.seed_instance(f"{seed}/customer/{number}")
+        return _FAKER.name(), _FAKER.email()
 
 
 class RunRandomness:
