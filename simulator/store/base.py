@@ -15,6 +15,8 @@ What a run holds, and the calls that touch it:
 - faults and their counters — `fault_match` / `fault_fire` are atomic, so a fault with
   `times: 5` fires exactly five times across every process;
 - idempotency and replay caches — `replay_claim` is atomic;
+- records — small JSON values by (kind, key): checkout sessions of the payer pages, card
+  tokens (`record_take` uses one once);
 - the webhook outbox — `delivery_claim` hands each due attempt to exactly one process.
 
 Times: simulator instants are aware datetimes; `wall` times (webhook due times) are UNIX
@@ -165,6 +167,15 @@ class RunState(Protocol):
         """None: the caller now owns `key` (claimed at `now`). Otherwise the live entry."""
     def replay_complete(self, cache: str, key: str, status: int, body: Any) -> None: ...
     def replay_release(self, cache: str, key: str) -> None: ...
+
+    # -- records: checkout sessions, single-use tokens -------------------------------------
+    def record_add(self, kind: str, key: str, value: dict) -> bool:
+        """Keep `value` under (kind, key) unless one is there already; True if kept."""
+    def record(self, kind: str, key: str) -> dict | None: ...
+    def record_replace(self, kind: str, key: str, old: dict, new: dict) -> bool:
+        """Write `new` only if the stored value is still `old` (compare-and-set)."""
+    def record_take(self, kind: str, key: str) -> dict | None:
+        """Remove and return the value at once (a single-use token is used once)."""
 
     # -- webhook outbox ------------------------------------------------------------------
     def delivery_add(self, delivery: DeliveryRecord, cap: int) -> int: ...

@@ -35,6 +35,7 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable
 from urllib.parse import parse_qs, urlsplit
 
+from ..compact_json import compact as _compact
 from ..orders import Order
 from . import codec
 from .base import (ClockState, DEFAULT_TENANT, DeliveryRecord, DuplicateOrder, FaultRecord,
@@ -206,6 +207,8 @@ redis.call('DEL', G .. ':orders', G .. ':journal')
 drop_all(G .. ':faults', G .. ':f:')
 for _, key in ipairs(redis.call('SMEMBERS', G .. ':rkeys')) do redis.call('DEL', key) end
 redis.call('DEL', G .. ':rkeys')
+for _, key in ipairs(redis.call('SMEMBERS', G .. ':recs')) do redis.call('DEL', key) end
+redis.call('DEL', G .. ':recs')
 for _, id in ipairs(redis.call('LRANGE', G .. ':dlog', 0, -1)) do
   local d = redis.call('HMGET', G .. ':d:' .. id, 'provider', 'merchant', 'order_id')
   if d[1] then redis.call('DEL', G .. ':dq:' .. d[1] .. SEP .. d[2] .. SEP .. d[3]) end
@@ -474,6 +477,37 @@ end
 return 1
 """
 
+# ARGV: T, kind-and-key, value — add unless present
+_RECORD_ADD = _PRELUDE + """
+if not G then return 0 end
+local key = G .. ':rec:' .. ARGV[2]
+if redis.call('SETNX', key, ARGV[3]) == 0 then return 0 end
+redis.call('SADD', G .. ':recs', key)
+return 1
+"""
+
+_RECORD_GET = _PRELUDE + """
+if not G then return false end
+return redis.call('GET', G .. ':rec:' .. ARGV[2])
+"""
+
+# ARGV: T, kind-and-key, old value, new value
+_RECORD_REPLACE = _PRELUDE + """
+if not G then return 0 end
+local key = G .. ':rec:' .. ARGV[2]
+if redis.call('GET', key) ~= ARGV[3] then return 0 end
+redis.call('SET', key, ARGV[4])
+return 1
+"""
+
+_RECORD_TAKE = _PRELUDE + """
+if not G then return false end
+local key = G .. ':rec:' .. ARGV[2]
+local value = redis.call('GET', key)
+if value then redis.call('DEL', key); redis.call('SREM', G .. ':recs', key) end
+return value
+"""
+
 _LOADED = _PRELUDE + """
 if not G then return false end
 return redis.call('HGET', G .. ':meta', 'loaded_us')
@@ -536,7 +570,8 @@ class RedisStore:
             ("fault_fire", _FAULT_FIRE), ("claim", _CLAIM), ("complete", _COMPLETE),
             ("release", _RELEASE), ("delivery_add", _DELIVERY_ADD), ("delivery", _DELIVERY),
             ("deliveries", _DELIVERIES), ("claim_delivery", _CLAIM_DELIVERY), ("finish", _FINISH),
-            ("loaded", _LOADED))}
+            ("loaded", _LOADED), ("record_add", _RECORD_ADD), ("record_get", _RECORD_GET),
+            ("record_replace", _RECORD_REPLACE), ("record_take", _RECORD_TAKE))}
         self._runs: dict[str, RedisRun] = {}
 
     def script(self, name: str, *args):
@@ -790,6 +825,21 @@ class RedisRun:
 
     def replay_release(self, cache: str, key: str) -> None:
         self._script("release", f"{cache}{SEP}{key}")
+
+    # -- records -------------------------------------------------------------------------
+    def record_add(self, kind: str, key: str, value: dict) -> bool:
+        return bool(self._script("record_add", f"{kind}{SEP}{key}", _compact(value)))
+
+    def record(self, kind: str, key: str) -> dict | None:
+        found = self._script("record_get", f"{kind}{SEP}{key}")
+        return json.loads(found) if found else None
+
+    def record_replace(self, kind: str, key: str, old: dict, new: dict) -> bool:
+        return bool(self._script("record_replace", f"{kind}{SEP}{key}", _compact(old), _compact(new)))
+
+    def record_take(self, kind: str, key: str) -> dict | None:
+        found = self._script("record_take", f"{kind}{SEP}{key}")
+        return json.loads(found) if found else None
 
     # -- webhook outbox ------------------------------------------------------------------
     def delivery_add(self, delivery: DeliveryRecord, cap: int) -> int:

@@ -61,6 +61,9 @@ CREATE TABLE IF NOT EXISTS replays (
     tenant TEXT NOT NULL, cache TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL,
     claimed_at TEXT NOT NULL, in_flight INTEGER NOT NULL, status INTEGER, body TEXT,
     PRIMARY KEY (tenant, cache, key));
+CREATE TABLE IF NOT EXISTS records (
+    tenant TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+    PRIMARY KEY (tenant, kind, key));
 CREATE TABLE IF NOT EXISTS deliveries (
     id INTEGER PRIMARY KEY AUTOINCREMENT, tenant TEXT NOT NULL, provider TEXT NOT NULL,
     merchant TEXT NOT NULL, order_id TEXT NOT NULL, url TEXT NOT NULL, event TEXT NOT NULL,
@@ -193,7 +196,7 @@ class SQLiteRun:
         with self.store.transaction() as db:
             previous = db.execute("SELECT epoch, scenario_epoch, faults_version FROM runs "
                                   "WHERE tenant = ?", (self.tenant,)).fetchone() or (0, 0, 0)
-            for table in ("orders", "initial_orders", "journal", "faults", "replays", "deliveries"):
+            for table in ("orders", "initial_orders", "journal", "faults", "replays", "records", "deliveries"):
                 db.execute(f"DELETE FROM {table} WHERE tenant = ?", (self.tenant,))
             db.executemany(f"INSERT INTO orders ({_ORDER_COLUMNS}) VALUES ({_ORDER_VALUES})", rows)
             count = db.execute("SELECT COUNT(*) FROM orders WHERE tenant = ?", (self.tenant,)).fetchone()[0]
@@ -219,7 +222,7 @@ class SQLiteRun:
         loaded gets orders created now, as a fresh load would)."""
         step = shift // timedelta(microseconds=1)
         with self.store.transaction() as db:
-            for table in ("orders", "journal", "faults", "replays", "deliveries"):
+            for table in ("orders", "journal", "faults", "replays", "records", "deliveries"):
                 db.execute(f"DELETE FROM {table} WHERE tenant = ?", (self.tenant,))
             db.execute(
                 "INSERT INTO orders SELECT tenant, provider, merchant, order_id, transaction_id, amount, "
@@ -272,7 +275,7 @@ class SQLiteRun:
     def drop(self) -> None:
         with self.store.transaction() as db:
             for table in ("runs", "orders", "initial_orders", "secrets", "sequences", "journal",
-                          "faults", "replays", "deliveries"):
+                          "faults", "replays", "records", "deliveries"):
                 db.execute(f"DELETE FROM {table} WHERE tenant = ?", (self.tenant,))
 
     # -- orders --------------------------------------------------------------------------
@@ -425,6 +428,27 @@ class SQLiteRun:
     def replay_release(self, cache: str, key: str) -> None:
         self.store.execute("DELETE FROM replays WHERE tenant = ? AND cache = ? AND key = ?",
                            (self.tenant, cache, key))
+
+    # -- records -------------------------------------------------------------------------
+    def record_add(self, kind: str, key: str, value: dict) -> bool:
+        cursor = self.store.execute("INSERT OR IGNORE INTO records VALUES (?,?,?,?)",
+                                    (self.tenant, kind, key, _dump(value)))
+        return cursor.rowcount == 1
+
+    def record(self, kind: str, key: str) -> dict | None:
+        row = self.store.one("SELECT value FROM records WHERE tenant = ? AND kind = ? AND key = ?",
+                             (self.tenant, kind, key))
+        return json.loads(row[0]) if row else None
+
+    def record_replace(self, kind: str, key: str, old: dict, new: dict) -> bool:
+        cursor = self.store.execute("UPDATE records SET value = ? WHERE tenant = ? AND kind = ? AND "
+                                    "key = ? AND value = ?", (_dump(new), self.tenant, kind, key, _dump(old)))
+        return cursor.rowcount == 1
+
+    def record_take(self, kind: str, key: str) -> dict | None:
+        row = self.store.one("DELETE FROM records WHERE tenant = ? AND kind = ? AND key = ? RETURNING value",
+                             (self.tenant, kind, key))
+        return json.loads(row[0]) if row else None
 
     # -- webhook outbox ------------------------------------------------------------------
     def delivery_add(self, delivery: DeliveryRecord, cap: int) -> int:

@@ -402,3 +402,30 @@ def test_a_run_too_large_keeps_no_snapshot(store, monkeypatch):
     small = store.run("small")
     small.start("{}", "1", CLOCK, [order("A")], [], T0)
     assert small.has_snapshot() is True
+
+
+# -- records ----------------------------------------------------------------------------------
+
+def test_records_are_added_once_replaced_by_compare_and_set_and_taken_once(run):
+    assert run.record_add("snap", "tok-1", {"order_id": "A", "method": None}) is True
+    assert run.record_add("snap", "tok-1", {"order_id": "B"}) is False
+    assert run.record("snap", "tok-1") == {"order_id": "A", "method": None}
+    assert run.record("snap", "nope") is None and run.record("other", "tok-1") is None
+    assert run.record_replace("snap", "tok-1", {"order_id": "A", "method": None},
+                              {"order_id": "A", "method": "bca_va"}) is True
+    assert run.record_replace("snap", "tok-1", {"order_id": "A", "method": None}, {"x": 1}) is False
+    assert run.record_take("snap", "tok-1") == {"order_id": "A", "method": "bca_va"}
+    assert run.record_take("snap", "tok-1") is None
+
+
+def test_racing_takes_have_one_winner(run):
+    run.record_add("card-token", "t", {"card": "4811"})
+    won = []
+    race(lambda: won.append(1) if run.record_take("card-token", "t") else None, 12)
+    assert len(won) == 1
+
+
+def test_records_go_with_a_reset(run):
+    run.record_add("snap", "tok", {"a": 1})
+    run.reset(CLOCK, [])
+    assert run.record("snap", "tok") is None
