@@ -190,8 +190,11 @@ class OrderBook:
 
     # -- writes --------------------------------------------------------------------------
     def apply(self, order: Order, event: str, *, source: str, merchant: Any = None,
-              extra: Mapping[str, Any] | None = None) -> Order | Refusal:
-        """Move `order` by `event`, or say why not. Safe against concurrent writers."""
+              extra: Mapping[str, Any] | None = None,
+              fields: Mapping[str, Any] | None = None) -> Order | Refusal:
+        """Move `order` by `event`, or say why not. Safe against concurrent writers.
+        `extra` adds wire fields; `fields` sets channel, bank or expires_at with the move
+        (the payer choosing a method)."""
         lifecycle = self.lifecycles[order.provider]
         current: Order | None = order      # as the caller read it: the compare-and-set checks it
         for _ in range(self.MAX_ATTEMPTS):
@@ -203,6 +206,9 @@ class OrderBook:
                 return refusal
             to_status = lifecycle.events[event][current.status]
             changed, transition = self._transition(current, event, to_status, source, extra)
+            if fields:
+                changed = dataclasses.replace(changed, **{k: v for k, v in fields.items()
+                                                          if k in ("channel", "bank", "expires_at")})
             if self.store.compare_and_set(current, changed):
                 self._notify(current, changed, transition)
                 return changed

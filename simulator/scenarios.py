@@ -501,8 +501,11 @@ def _generated(spec: Mapping, provider, now: datetime, rand: Randomness) -> Iter
         yield build_order(item, provider, now, rand)
 
 
-def build_order(spec: Mapping[str, Any], provider, now: datetime, rand: Randomness) -> Order:
-    """A validated order spec → a new Order with provider defaults filled in."""
+def build_order(spec: Mapping[str, Any], provider, now: datetime, rand: Randomness,
+                source: str = "scenario") -> Order:
+    """A validated order spec → a new Order with provider defaults filled in; `source` is
+    who made it (the history's first transition): the scenario, `control` (/_sim) or `api`
+    (the provider's own create call)."""
     fields = provider.prepare_order(spec, rand)
     status = spec.get("status") or provider.initial_status
     expires_at = spec.get("expires_at")
@@ -520,5 +523,5 @@ def build_order(spec: Mapping[str, Any], provider, now: datetime, rand: Randomne
         channel=spec.get("channel") or fields.get("channel"),
         bank=spec.get("bank") or fields.get("bank"),
         status=status, created_at=now, expires_at=expires_at,
-        history=(Transition(now, "create", None, status, "scenario"),),
+        history=(Transition(now, "create", None, status, source),),
         extra=extra)

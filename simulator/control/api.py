@@ -107,7 +107,7 @@ def create_order():
     if spec is None:
         raise ControlError.from_problems(problems)
     provider = box.providers[spec["provider"]]
-    order = scenarios.build_order(spec, provider, box.clock.now(), box.rand)
+    order = scenarios.build_order(spec, provider, box.clock.now(), box.rand, source="control")
     try:
         box.run.insert(order)
     except DuplicateOrder:

@@ -140,7 +140,8 @@ class RunState(Protocol):
              offset: int = 0, limit: int | None = None) -> list[Order]:
         """In insertion order; `offset`/`limit` page through the matches."""
     def compare_and_set(self, old: Order, new: Order) -> bool:
-        """Write `new` only if the stored version is still `old.version`."""
+        """Write `new` (status, history, extra, channel, bank, expiry) only if the stored
+        version is still `old.version`."""
     def count(self) -> int: ...
 
     # -- journal -------------------------------------------------------------------------

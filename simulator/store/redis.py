@@ -174,12 +174,16 @@ end
 return #rows
 """
 
-# ARGV: T, ref, old version, new version, status, extra, history
+# ARGV: T, ref, old version, new version, status, extra, history, channel, bank, expires_us
+# ('' = none for the last three)
 _CAS = _PRELUDE + """
 if not G then return 0 end
 local key = G .. ':o:' .. ARGV[2]
 if redis.call('HGET', key, 'version') ~= ARGV[3] then return 0 end
 redis.call('HSET', key, 'version', ARGV[4], 'status', ARGV[5], 'extra', ARGV[6], 'history', ARGV[7])
+for i, name in ipairs({'channel', 'bank', 'expires_us'}) do
+  if ARGV[7 + i] == '' then redis.call('HDEL', key, name) else redis.call('HSET', key, name, ARGV[7 + i]) end
+end
 return 1
 """
 
@@ -753,7 +757,8 @@ class RedisRun:
     def compare_and_set(self, old: Order, new: Order) -> bool:
         extra = json.dumps(dict(new.extra), separators=(",", ":"), ensure_ascii=False)
         return bool(self._script("cas", SEP.join(old.key), old.version, new.version, new.status,
-                                 extra, codec.history_json(new.history)))
+                                 extra, codec.history_json(new.history), new.channel or "", new.bank or "",
+                                 codec.micros(new.expires_at) if new.expires_at else ""))
 
     def count(self) -> int:
         generation = self.client.get(f"{self.prefix}:gen")

@@ -326,9 +326,10 @@ class SQLiteRun:
 
     def compare_and_set(self, old: Order, new: Order) -> bool:
         cursor = self.store.execute(
-            "UPDATE orders SET status = ?, version = ?, extra = ?, history = ? WHERE tenant = ? AND "
-            "provider = ? AND merchant = ? AND order_id = ? AND version = ?",
+            "UPDATE orders SET status = ?, version = ?, extra = ?, history = ?, channel = ?, bank = ?, "
+            "expires_us = ? WHERE tenant = ? AND provider = ? AND merchant = ? AND order_id = ? AND version = ?",
             (new.status, new.version, _dump(dict(new.extra)), codec.history_json(new.history),
+             new.channel, new.bank, codec.micros(new.expires_at) if new.expires_at else None,
              self.tenant, *old.key, old.version))
         return cursor.rowcount == 1
 

@@ -199,7 +199,8 @@ def test_list_filters_and_keeps_insertion_order(run):
 def test_compare_and_set_wins_once(run):
     paid = order("A", status="paid", version=1)
     paid = Order(**{**paid.__dict__, "history": paid.history + (Transition(T0, "pay", "new", "paid", "api"),),
-                    "extra": {"note": "x"}})
+                    "extra": {"note": "x"}, "channel": "blue", "bank": None,
+                    "expires_at": T0 + timedelta(minutes=5)})
     assert run.compare_and_set(order("A"), paid) is True
     assert run.compare_and_set(order("A"), paid) is False
     assert run.get("toy", "m1", "A") == paid
