@@ -20,13 +20,14 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from . import injection, scenarios
 from .control import control_api, webhooks_api
 from .openapi import openapi_api
+from .payer import payer
 from .providers import PROVIDERS
 from .redaction import redact_headers
 from .sandbox import Sandbox
 from .settings import Settings
 from .store import open_store
 from .ui import ui
-from .wire import json_response
+from .wire import Stop, json_response
 
 log = logging.getLogger("simulator")
 CONTROL_PREFIX = "/_sim"
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None, *, scenario: scenarios.Scenario
     app.register_blueprint(webhooks_api, url_prefix=CONTROL_PREFIX)
     app.register_blueprint(openapi_api, url_prefix=CONTROL_PREFIX)
     app.register_blueprint(ui, url_prefix=f"{CONTROL_PREFIX}/ui")
+    app.register_blueprint(payer, url_prefix=CONTROL_PREFIX)
 
     prefixes = sorted(((prefix, name) for name, p in PROVIDERS.items()
                        for prefix in (f"/{name}/", *p.path_prefixes)),
@@ -75,7 +77,8 @@ def create_app(settings: Settings | None = None, *, scenario: scenarios.Scenario
         scope.__enter__()    # the run's meta, read once for this request
         if sandbox.faults:   # the hot path without faults: one truth test
             provider = provider_of_request()
-            if provider is not None:
+            view = app.view_functions.get(request.endpoint)
+            if provider is not None and not getattr(view, "payer_page", False):
                 injection.begin(sandbox.faults, provider, PROVIDERS[provider].error_response,
                                 sandbox.settings.fault_hang_cap)
 
@@ -93,8 +96,8 @@ def create_app(settings: Settings | None = None, *, scenario: scenarios.Scenario
         if scope is not None:
             scope.__exit__(None, None, None)
 
-    @app.errorhandler(injection.FaultFired)
-    def injected_fault(exc: injection.FaultFired):
+    @app.errorhandler(Stop)
+    def stopped(exc: Stop):          # a view's early answer, an injected fault among them
         return exc.response
 
     @app.errorhandler(HTTPException)

@@ -29,7 +29,7 @@ from typing import Any, Callable, Mapping
 from flask import Response, g, request
 
 from .faults import RESET, FaultBook, Firing
-from .wire import annotate
+from .wire import Stop, annotate
 
 ABORT_KEY = "simulator.abort"         # environ: callable(kind, hold_seconds) from the server
 ABORT_HEADER = "X-Simulator-Abort"    # marks the placeholder of a response never sent
@@ -38,12 +38,8 @@ OBSERVED_NOTES = ("endpoint", "order_id", "merchant")
 STOPS_THE_VIEW = ("status", "reset", "hang")
 
 
-class FaultFired(Exception):
+class FaultFired(Stop):
     """Raised at a checkpoint to stop the view; the app answers `response`."""
-
-    def __init__(self, response: Response):
-        super().__init__("injected fault")
-        self.response = response
 
 
 class Injection:

@@ -190,7 +190,11 @@ class Sandbox:
     def on_change(self, listener: ChangeListener) -> None:
         self._listeners.append(listener)
 
-    def _changed(self, before: Order, after: Order, transition: Transition) -> None:
+    def created(self, order: Order) -> None:
+        """Tell the listeners about a new order, as a change from nothing (its `create`)."""
+        self._changed(None, order, order.history[0])
+
+    def _changed(self, before: Order | None, after: Order, transition: Transition) -> None:
         for listener in self._listeners:
             listener(before, after, transition)
 

@@ -502,11 +502,12 @@ def _generated(spec: Mapping, provider, now: datetime, rand: Randomness) -> Iter
 
 
 def build_order(spec: Mapping[str, Any], provider, now: datetime, rand: Randomness,
-                source: str = "scenario") -> Order:
+                source: str = "scenario", prepare: bool = True) -> Order:
     """A validated order spec → a new Order with provider defaults filled in; `source` is
     who made it (the history's first transition): the scenario, `control` (/_sim) or `api`
-    (the provider's own create call)."""
-    fields = provider.prepare_order(spec, rand)
+    (the provider's own create call). `prepare=False` skips the provider's invented wire
+    fields (a create call supplies its own)."""
+    fields = provider.prepare_order(spec, rand) if prepare else {}
     status = spec.get("status") or provider.initial_status
     expires_at = spec.get("expires_at")
     if expires_at is None:

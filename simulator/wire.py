@@ -1,5 +1,6 @@
 """Small helpers every provider view uses: the sandbox of the running app, JSON in and out,
-and notes for the journal entry of the current request."""
+`Stop` (the one way a view ends early), URLs back to this simulator, and notes for the
+journal entry of the current request."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import json
 import re
 from typing import Any
 
-from flask import Response, current_app, g, request
+from flask import Response, current_app, g, request, url_for
 
 from .compact_json import compact
 from .limits import children, nesting_depth
@@ -20,6 +21,22 @@ KNOWN_SCHEMES = frozenset({"basic", "bearer", "digest", "token", "negotiate", "a
 
 class BodyError(ValueError):
     """The request body is not the JSON the caller promised; the message says why."""
+
+
+class Stop(Exception):
+    """Raised by a view (or anything it calls) to answer `response` at once: an auth
+    failure, a validation error, an injected fault. The app renders it, in one place."""
+
+    def __init__(self, response: Response):
+        super().__init__(f"stopped with HTTP {response.status_code}")
+        self.response = response
+
+
+def own_url(endpoint: str, **values: Any) -> str:
+    """The absolute URL of `endpoint` (a view of the current request's blueprint) on this
+    simulator, as the client reached it: same scheme, host and port, and the same mount
+    (`/midtrans/…` when the call came in under the provider prefix)."""
+    return url_for(f"{request.blueprint}.{endpoint}", _external=True, **values)
 
 
 def sandbox():

@@ -4,8 +4,10 @@ The core never names a provider: it mounts `blueprint` at the root and under `/<
 seeds orders through `prepare_order`, drives `lifecycle` through the engine, asks
 `error_response` for the provider's own shape of a generic HTTP error (unknown path,
 wrong method, body too large, injected 5xx), and asks `notifier` (when it has one) for the
-notification a status change sends to the merchant. `openapi`, when given, builds the
-OpenAPI 3.1 document of its emulated endpoints (served at `/_sim/openapi/<name>.json`).
+notification a status change sends to the merchant (and, with `notify_on_create`, the one a
+create call sends). `payer` says what its payer pages show and which buttons they have.
+`openapi`, when given, builds the OpenAPI 3.1 document of its emulated endpoints (served
+at `/_sim/openapi/<name>.json`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from flask import Blueprint, Response
 from ..ids import Randomness
 from ..notification import Notifier
 from ..orders import Lifecycle
+from ..payer import PayerSpec
 
 
 def no_order_fields(spec: Mapping[str, Any], rand: Randomness) -> dict:
@@ -45,4 +48,6 @@ class Provider:
     secret_credentials: tuple[str, ...] = ()       # credential keys that are secrets (masked)
     events_doc: Mapping[str, str] = field(default_factory=dict)
     notifier: Notifier | None = None               # its webhooks; None: sends none
+    notify_on_create: bool = False                 # a create call notifies the new status
+    payer: PayerSpec | None = None                 # its payer pages; None: it has none
     openapi: Callable[[], dict] | None = None      # its OpenAPI document; None: undocumented

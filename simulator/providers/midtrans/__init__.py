@@ -31,7 +31,7 @@ Spec: ../shared/providers/midtrans.md. Choices where the fact sheet says "simula
 from datetime import timedelta
 
 from ..base import Provider
-from . import notify, openapi, render, rules
+from . import create_views, notify, openapi, pages, render, rules  # noqa: F401 (routes)
 from .seed import prepare_order
 from .views import blueprint
 
@@ -41,7 +41,7 @@ PROVIDER = Provider(
     lifecycle=rules.LIFECYCLE,
     initial_status="pending",
     blueprint=blueprint,
-    path_prefixes=("/v2/",),
+    path_prefixes=("/v2/", "/snap/", "/gopay/"),
     error_response=render.http_error,
     credential_keys=("server_key",),
     secret_credentials=("server_key",),
@@ -51,5 +51,7 @@ PROVIDER = Provider(
     order_fields=("fraud_status", "card_channel"),
     prepare_order=prepare_order,
     notifier=notify.NOTIFIER,
+    notify_on_create=True,
+    payer=pages.PAYER,
     openapi=openapi.document,
 )

@@ -33,3 +33,13 @@ def _shape(server_key: str) -> str:
     if server_key.startswith("Mid-server-"):
         return "a production key (Mid-server-…); the simulator takes sandbox keys"
     return "not shaped like a Midtrans server key (SB-Mid-server-…)"
+
+
+def authenticate_client_key(client_key: str | None) -> Merchant | None:
+    """The merchant of a browser-side call (`GET /v2/token`), named by its client key."""
+    merchant = sandbox().merchants.by_credential("midtrans", "client_key", client_key or "")
+    if merchant is None:
+        annotate(auth="no merchant has that client_key" if client_key else "no client_key parameter")
+    else:
+        annotate(merchant=merchant.id)
+    return merchant

@@ -23,6 +23,18 @@ JAKARTA = timezone(timedelta(hours=7))
 NOT_FOUND_MESSAGE = "Transaction doesn't exist."
 CANNOT_UPDATE_MESSAGE = "Transaction status cannot be updated."   # the live sandbox wording
 UNAUTHORIZED_MESSAGE = "Transaction cannot be authorized with the current client/server key."
+# create (create sheet §7)
+INVALID_MESSAGE = "One or more parameters in the payload is invalid."
+DUPLICATE_MESSAGE = ("The request could not be completed due to a conflict with the current state "
+                     "of the target resource, please try again")
+NOT_ACTIVATED_MESSAGE = "Payment channel is not activated."
+TOKEN_MESSAGE = "Token id is missing, invalid, or timed out"
+SYNTAX_MESSAGE = "The request cannot be processed due to syntax error in the request body"
+UNEXPECTED_MESSAGE = "Sorry. Our system is recovering from unexpected issues. Please retry."
+SNAP_UNAUTHORIZED = ["Access denied due to unauthorized transaction, please check client or server key",
+                     "Visit https://snap-docs.midtrans.com/#request-headers for more details"]
+SNAP_TAKEN = "transaction_details.order_id has already been taken"
+SNAP_BAD_JSON = "There was a problem in the JSON you submitted"
 
 # GET /v2/{id}/status: body status_code and message per transaction_status (§6, §7).
 STATUS_ANSWER = {
@@ -45,7 +57,8 @@ EXPIRED_BY_API = ("407", "Success, transaction has expired")
 # Wire fields a seeded order may carry in `extra`, copied as they are.
 METHOD_FIELDS = ("masked_card", "card_type", "approval_code", "eci", "va_numbers",
                  "permata_va_number", "bill_key", "biller_code", "payment_code", "store",
-                 "actions", "channel_response_code", "channel_response_message")
+                 "acquirer", "actions", "channel_response_code", "channel_response_message",
+                 "custom_field1", "custom_field2", "custom_field3", "metadata")
 
 # Generic HTTP errors (unknown path, wrong method, big body, faults): real HTTP line.
 GENERIC_MESSAGES = {
@@ -132,6 +145,17 @@ def unauthorized() -> Response:
 
 def bad_request(message: str) -> Response:
     return json_response(error_body(400, message), 400)
+
+
+def invalid(messages: list[str]) -> dict:
+    """A create request that breaks the rules (HTTP 400): every problem in validation_messages."""
+    return {"status_code": "400", "status_message": INVALID_MESSAGE,
+            "validation_messages": messages, "id": sandbox().rand.uuid4()}
+
+
+def snap_error(messages: list[str], status: int = 400) -> Response:
+    """Snap's envelope: only `error_messages`, with the real HTTP status."""
+    return json_response({"error_messages": messages}, status)
 
 
 def http_error(code: int, message: str | None = None) -> Response:

@@ -28,6 +28,7 @@ EVENTS = {
     "expire":             {"pending": "expire", "authorize": "expire"},
     "pay":                {"pending": "settlement"},
     "authorize":          {"pending": "authorize"},
+    "authenticate":       {"pending": "capture"},      # 3-D Secure completed on the card page
     "capture":            {"authorize": "capture"},
     "settle":             {"pending": "settlement", "capture": "settlement"},
     "deny":               {"pending": "deny", "authorize": "deny", "settlement": "deny"},

@@ -11,18 +11,16 @@ import re
 
 from flask import Blueprint, request
 
-from ... import idempotency
 from ...orders import Refusal
 from ...wire import BodyError, annotate, json_response, read_json, sandbox
 from . import render
 from .auth import authenticate
-from .rules import IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_TTL
+from .idempotency_key import honour
 
 blueprint = Blueprint("midtrans", __name__)
 
 # order_id: letters, digits and - _ ~ . up to 50; transaction_id: a UUID (36 chars).
 _PLAUSIBLE_ID = re.compile(r"[A-Za-z0-9\-_~.]{1,50}")
-REPLAY_CACHE = "midtrans-idempotency"
 
 
 @blueprint.post("/v2/<tx_id>/cancel")
@@ -65,21 +63,8 @@ def _act(tx_id: str, event: str, endpoint: str, success: tuple[str, str]):
     except BodyError as exc:
         return render.bad_request(str(exc))
 
-    key = request.headers.get("Idempotency-Key")
-    if key is not None and not 0 < len(key) <= IDEMPOTENCY_KEY_MAX:
-        annotate(idempotency=f"Idempotency-Key of {len(key)} chars ignored (max {IDEMPOTENCY_KEY_MAX})")
-        key = None
-    outcome = idempotency.once(
-        sandbox().replay_cache(REPLAY_CACHE, IDEMPOTENCY_TTL),
-        None if key is None else f"{merchant.id}\n{key}", "",
-        lambda: _transition(tx_id, event, merchant, success),
-        remember=lambda body, _: body["status_code"] == success[0])   # only successes replay
-    if isinstance(outcome, idempotency.InFlight):
-        annotate(idempotency="same Idempotency-Key still processing: 202")
-        return json_response(render.error_body(202, "Request is being processed"), 202)
-    if isinstance(outcome, idempotency.Replayed):
-        annotate(idempotency="replayed the stored response of this Idempotency-Key")
-    return json_response(outcome.body, outcome.status)
+    return honour(merchant, lambda: _transition(tx_id, event, merchant, success),
+                  remember=lambda body, _: body["status_code"] == success[0])   # only successes replay
 
 
 def _transition(tx_id: str, event: str, merchant, success: tuple[str, str]) -> tuple[dict, int]:
