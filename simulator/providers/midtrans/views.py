@@ -7,20 +7,20 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, request
 
 from ...orders import Refusal
 from ...wire import BodyError, annotate, json_response, read_json, sandbox
 from . import render
 from .auth import authenticate
+from .charge_request import ORDER_ID
 from .idempotency_key import honour
 
 blueprint = Blueprint("midtrans", __name__)
 
-# order_id: letters, digits and - _ ~ . up to 50; transaction_id: a UUID (36 chars).
-_PLAUSIBLE_ID = re.compile(r"[A-Za-z0-9\-_~.]{1,50}")
+# an order_id (charge_request.ORDER_ID: up to 50 of letters, digits, - _ ~ . space :) or a
+# transaction_id (a UUID, 36 chars)
+_PLAUSIBLE_ID = ORDER_ID
 
 
 @blueprint.post("/v2/<tx_id>/cancel")
@@ -47,8 +47,8 @@ def status(tx_id: str):
 
 def _find(tx_id: str, merchant_id: str):
     if not _PLAUSIBLE_ID.fullmatch(tx_id):
-        annotate(lookup=f"{tx_id!r} is neither a Midtrans order_id (letters, digits, - _ ~ ., "
-                        "max 50) nor a transaction_id")
+        annotate(lookup=f"{tx_id!r} is neither a Midtrans order_id (letters, digits, - _ ~ . "
+                        "space :, max 50) nor a transaction_id")
         return None
     return sandbox().book.find("midtrans", tx_id, merchant_id)
 

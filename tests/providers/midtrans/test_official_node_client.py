@@ -39,10 +39,13 @@ NODE_SCRIPT = r"""
 const midtransClient = require('midtrans-client');
 const ApiConfig = require('midtrans-client/lib/apiConfig');
 
-const [baseUrl, serverKey, action, orderId] = process.argv.slice(2);
-// The client builds URLs as ApiConfig.CORE_SANDBOX_BASE_URL + '/v2/...', a class-level value.
+const [baseUrl, serverKey, action, argument] = process.argv.slice(2);
+// The client builds URLs as ApiConfig.CORE_SANDBOX_BASE_URL + '/v2/...' and
+// ApiConfig.SNAP_SANDBOX_BASE_URL + '/transactions', class-level values.
 ApiConfig.CORE_SANDBOX_BASE_URL = baseUrl;
+ApiConfig.SNAP_SANDBOX_BASE_URL = baseUrl + '/snap/v1';
 const core = new midtransClient.CoreApi({isProduction: false, serverKey: serverKey});
+const snap = new midtransClient.Snap({isProduction: false, serverKey: serverKey});
 
 function describe(error) {
   const raw = error.rawHttpClientData;
@@ -56,7 +59,12 @@ function describe(error) {
   };
 }
 
-core.transaction[action](orderId)
+// charge and snap take a JSON body; the transaction actions take an order id
+const calls = {
+  charge: () => core.charge(JSON.parse(argument)),
+  snap: () => snap.createTransaction(JSON.parse(argument)),
+};
+(calls[action] || (() => core.transaction[action](argument)))()
   .then((result) => { console.log(JSON.stringify({result: result})); })
   .catch((error) => { console.log(JSON.stringify({error: describe(error)})); });
 """
@@ -100,10 +108,11 @@ def node_client_dir(request, tmp_path_factory) -> Path:
 @pytest.fixture
 def node_call(node_client_dir, live_url):
     """Run one client call in Node against the live simulator; return the printed JSON."""
-    def call(action: str, order_id: str, server_key: str = SERVER_KEY, base_url: str = live_url) -> dict:
+    def call(action: str, order_id: str | dict, server_key: str = SERVER_KEY, base_url: str = live_url) -> dict:
+        argument = json.dumps(order_id) if isinstance(order_id, dict) else order_id
         env = dict(os.environ, NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
         finished = subprocess.run(
-            ["node", str(node_client_dir / "call_simulator.js"), base_url, server_key, action, order_id],
+            ["node", str(node_client_dir / "call_simulator.js"), base_url, server_key, action, argument],
             cwd=node_client_dir, env=env, capture_output=True, text=True, timeout=NODE_RUN_TIMEOUT_S)
         assert finished.returncode == 0, finished.stderr
         return json.loads(finished.stdout)
@@ -173,3 +182,42 @@ def test_prefixed_base_url(node_call, live_url):
     outcome = node_call("cancel", "MT-SHOPEEPAY-PENDING", base_url=f"{live_url}/midtrans")
 
     assert outcome["result"]["transaction_status"] == "cancel"
+
+
+def test_charge_resolves_with_a_pending_va(node_call):
+    result = node_call("charge", {"payment_type": "bank_transfer", "bank_transfer": {"bank": "bca"},
+                                  "transaction_details": {"order_id": "node-charge-1", "gross_amount": 44145}})["result"]
+
+    assert result["status_code"] == "201" and result["transaction_status"] == "pending"
+    assert result["va_numbers"][0]["bank"] == "bca"
+
+
+def test_charge_of_a_taken_order_id_rejects_with_406(node_call):
+    body = {"payment_type": "gopay", "transaction_details": {"order_id": "node-dup", "gross_amount": 1000}}
+    node_call("charge", body)
+
+    error = node_call("charge", body)["error"]
+
+    assert error["httpStatusCode"] == "406" and error["rawHttpStatus"] == 200
+
+
+def test_charge_with_amount_0_rejects_with_http_400_and_validation_messages(node_call):
+    error = node_call("charge", {"payment_type": "gopay",
+                                 "transaction_details": {"order_id": "node-zero", "gross_amount": 0}})["error"]
+
+    assert error["rawHttpStatus"] == 400
+    assert isinstance(error["ApiResponse"]["validation_messages"], list)
+
+
+def test_snap_resolves_with_token_and_redirect_url(node_call, live_url):
+    result = node_call("snap", {"transaction_details": {"order_id": "node-snap-1", "gross_amount": 200000},
+                                "credit_card": {"secure": True}})["result"]
+
+    assert result["redirect_url"] == f"{live_url}/snap/v4/redirection/{result['token']}"
+
+
+def test_snap_with_a_wrong_key_rejects_with_401(node_call):
+    error = node_call("snap", {"transaction_details": {"order_id": "node-snap-2", "gross_amount": 1}},
+                      server_key="dummy")["error"]
+
+    assert error["httpStatusCode"] == 401
