@@ -1,4 +1,5 @@
-"""The OpenAPI 3.1 document of the Midtrans paths the simulator emulates (fact sheet §1–§7).
+"""The OpenAPI 3.1 document of the Midtrans paths the simulator emulates (fact sheet §1–§7,
+create sheet §1–§8): cancel, expire, status, Core charge, card tokens and Snap.
 
 Business outcomes travel under HTTP 200 with the code in the body, so each 200 is a
 `oneOf` of the transaction object and the error body; request-level failures (400, 401,
@@ -7,9 +8,10 @@ Business outcomes travel under HTTP 200 with the code in the body, so each 200 i
 
 from __future__ import annotations
 
-from ...openapi.fragments import (json_body, json_response, nullable, obj, parameter,
+from ...openapi.fragments import (array, json_body, json_response, nullable, obj, parameter,
                                   provider_document, ref, response_ref, string, with_generic_errors)
-from .render import CANCELLED, EXPIRED_BY_API, METHOD_FIELDS, NOT_FOUND_MESSAGE, STATUS_ANSWER
+from .render import (CANCELLED, EXPIRED_BY_API, INVALID_MESSAGE, METHOD_FIELDS, NOT_FOUND_MESSAGE,
+                     SNAP_UNAUTHORIZED, STATUS_ANSWER)
 from .rules import IDEMPOTENCY_KEY_MAX, PAYMENT_TYPES
 
 CODE = string("an HTTP-like status code, as a string", pattern="^[0-9]{3}$")
@@ -31,6 +33,36 @@ SCHEMAS = {
         **{name: {} for name in METHOD_FIELDS},
     }, ["status_code", "status_message", "transaction_id", "order_id", "gross_amount", "currency",
         "payment_type", "transaction_time", "transaction_status"]),
+    "Invalid": obj({"status_code": string(enum=["400"]), "status_message": string(enum=[INVALID_MESSAGE]),
+                    "validation_messages": array(string()), "id": string("a fresh UUID")},
+                   ["status_code", "status_message", "validation_messages", "id"], additional=False),
+    "ChargeRequest": obj({
+        "payment_type": string(enum=["bank_transfer", "permata", "echannel", "gopay", "qris", "credit_card"]),
+        "transaction_details": obj({"order_id": string(maxLength=50),
+                                    "gross_amount": {"type": ["integer", "string"]}},
+                                   ["order_id", "gross_amount"]),
+        "bank_transfer": obj({"bank": string(enum=["bca", "bni", "bri", "cimb", "permata"]),
+                              "va_number": string(pattern="^[0-9]+$")}),
+        "echannel": obj({"bill_info1": string(), "bill_info2": string(), "bill_key": string()}),
+        "gopay": obj({"enable_callback": {"type": "boolean"}, "callback_url": string()}),
+        "qris": obj({"acquirer": string(enum=["gopay", "airpay shopee"])}),
+        "credit_card": obj({"token_id": string("from GET /v2/token"), "authentication": {"type": "boolean"},
+                            "type": string(enum=["authorize"])}),
+        "item_details": array(obj({"id": string(), "price": {"type": "integer"},
+                                   "quantity": {"type": "integer", "minimum": 1}, "name": string()},
+                                  ["price", "quantity", "name"])),
+        "customer_details": obj({}), "custom_expiry": obj({
+            "order_time": string(), "expiry_duration": {"type": "integer"},
+            "unit": string(enum=["second", "minute", "hour", "day"])}, ["expiry_duration"]),
+        "custom_field1": string(), "custom_field2": string(), "custom_field3": string(),
+        "metadata": obj({}),
+    }, ["payment_type", "transaction_details"]),
+    "CardToken": obj({"status_code": string(enum=["200"]), "status_message": string(),
+                      "token_id": string("single use, 10 minutes"), "hash": string()},
+                     ["status_code", "status_message", "token_id"]),
+    "SnapToken": obj({"token": string("a UUID"), "redirect_url": string("the simulated Snap page")},
+                     ["token", "redirect_url"], additional=False),
+    "SnapError": obj({"error_messages": array(string())}, ["error_messages"], additional=False),
 }
 SECURITY = {"serverKey": {"type": "http", "scheme": "basic",
                           "description": "username: the server key (SB-Mid-server-…), password: empty"}}
@@ -68,6 +100,61 @@ def action(summary: str, success: tuple[str, str]) -> dict:
         }, body=True)}
 
 
+def create_calls() -> dict:
+    in_flight = json_response("the first call with this Idempotency-Key is still being processed", ref("Error"))
+    return {
+        "/v2/charge": {"post": {
+            "summary": "Charge: create a Core API transaction (VA, Mandiri bill, GoPay, QRIS, card)",
+            "parameters": [IDEMPOTENCY_KEY], "security": [{"serverKey": []}],
+            "requestBody": json_body(ref("ChargeRequest"), example={
+                "payment_type": "bank_transfer", "bank_transfer": {"bank": "bca"},
+                "transaction_details": {"order_id": "sim-1001", "gross_amount": 44145}}),
+            "responses": with_generic_errors({
+                "200": business_answer("the new transaction (body status_code 201 pending, 200 card "
+                                       "captured, 202 card denied), or refused in the body: 406 "
+                                       "order_id taken, 411 bad card token, 402 channel not activated",
+                                       {**NOT_FOUND_EXAMPLE, "status_code": "406",
+                                        "status_message": "The request could not be completed due to "
+                                        "a conflict with the current state of the target resource, "
+                                        "please try again"}),
+                "202": in_flight,
+                "400": json_response("fields break the rules (validation_messages), or the body is "
+                                     "not JSON (body status_code 413)",
+                                     {"oneOf": [ref("Invalid"), ref("Error")]}),
+                "401": response_ref("Unauthorized"),
+            }, body=True)}},
+        "/v2/token": {"get": {
+            "summary": "Card token (single use) for a credit_card charge",
+            "parameters": [parameter(name, "query", text, required=True) for name, text in (
+                ("card_number", "spaces allowed; must pass Luhn"), ("card_exp_month", "01-12"),
+                ("card_exp_year", "four digits"), ("card_cvv", "3 or 4 digits"),
+                ("client_key", "the merchant's client key (SB-Mid-client-…)"))],
+            "responses": with_generic_errors({
+                "200": json_response("the token", ref("CardToken")),
+                "400": json_response("a parameter is invalid", ref("Invalid")),
+                "401": response_ref("Unauthorized")})}},
+        "/snap/v1/transactions": {"post": {
+            "summary": "Snap: a checkout page (token + redirect_url); the transaction is made when "
+                       "the payer picks a method on it",
+            "parameters": [IDEMPOTENCY_KEY], "security": [{"serverKey": []}],
+            "requestBody": json_body(obj({"transaction_details": obj(
+                {"order_id": string(maxLength=50), "gross_amount": {"type": ["integer", "string"]}},
+                ["order_id", "gross_amount"]), "enabled_payments": array(string()),
+                "callbacks": obj({"finish": string()}), "expiry": obj({}), "page_expiry": obj({})},
+                ["transaction_details"]), example={
+                "transaction_details": {"order_id": "sim-2001", "gross_amount": 200000},
+                "credit_card": {"secure": True}}),
+            "responses": with_generic_errors({
+                "201": json_response("the page's token and URL", ref("SnapToken")),
+                "202": in_flight,
+                "400": json_response("fields break the rules, the order_id already has a "
+                                     "transaction, or the body is not JSON", ref("SnapError")),
+                "401": json_response("unknown server key", ref("SnapError"),
+                                     {"error_messages": SNAP_UNAUTHORIZED}),
+            }, body=True)}},
+    }
+
+
 def paths() -> dict:
     return {
         "/v2/{id}/cancel": {"post": action("Cancel a transaction", CANCELLED)},
@@ -79,11 +166,13 @@ def paths() -> dict:
                                        "pending, 202 deny/failure, 407 expire), or 404 in the body",
                                        NOT_FOUND_EXAMPLE),
                 "401": response_ref("Unauthorized")})}},
+        **create_calls(),
     }
 
 
 def document() -> dict:
     return provider_document(
         "midtrans", "Midtrans Core API v2 (simulated)",
-        "Cancel, expire and status of Midtrans transactions, as the simulator answers them.",
+        "Charge (Core API), Snap, card tokens, cancel, expire and status of Midtrans "
+        "transactions, as the simulator answers them.",
         paths(), schemas=SCHEMAS, error=ref("Error"), security_schemes=SECURITY, responses=RESPONSES)
