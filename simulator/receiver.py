@@ -69,6 +69,30 @@ class Receiver:
             time.sleep(0.005)
         raise AssertionError(f"expected {count} notifications, got {len(self.requests)}")
 
+    def wait_for_matching(self, match, count: int, timeout: float = 5.0) -> list[Received]:
+        """The first `count` requests for which `match(received)` is true, waiting (bounded)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                found = [r for r in self.requests if _matches(match, r)]
+            if len(found) >= count or time.monotonic() > deadline:
+                assert len(found) >= count, f"expected {count} matching notifications, got {len(found)}"
+                return found[:count]
+            time.sleep(0.005)
+
+    def clear(self) -> None:
+        """Forget what was received (a test starting afresh on a shared receiver)."""
+        with self._lock:
+            self.requests.clear()
+            self.replies.clear()
+
+
+def _matches(match, received: Received) -> bool:
+    try:
+        return bool(match(received))
+    except ValueError:          # not JSON, say: not the one
+        return False
+
 
 def eventually(check, timeout: float = 5.0):
     """Poll `check()` until it returns something truthy; bounded."""

@@ -1,55 +1,19 @@
-"""The dashboard in a real browser: Debian's Chromium driven by Playwright (it cannot
-download its own browser here, so it is launched through `executable_path`), against a live
-simulator on 127.0.0.1. Every flow a person uses it for, and on every page: no console
-error, no failed request, and no request that leaves the simulator."""
+"""The dashboard in a real browser (tests/browser.py: Debian's Chromium through Playwright)
+against a live simulator on 127.0.0.1. Every flow a person uses it for, and on every page:
+no console error, no failed request, and no request that leaves the simulator."""
 
 from __future__ import annotations
 
 import base64
-import shutil
 import time
 
 import pytest
 import requests
 
-from simulator.app import create_app
-from simulator.receiver import Receiver
-from simulator.serving import BackgroundServer
-from simulator.settings import Settings
-from tests.conftest import FAST_WEBHOOKS, skip_unless_required, with_notification_url
+from tests.browser import browser, sim, watched_page  # noqa: F401 (fixtures)
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
 AUTH = {"Authorization": "Basic " + base64.b64encode(b"SB-Mid-server-SIMULATOR-KEY:").decode()}
 LIVE = 2000           # ms: a change made elsewhere shows within this on an open page
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        skip_unless_required("playwright is not installed (pip install -e '.[dev]')")
-    if not shutil.which("chromium") and not shutil.os.path.exists(CHROMIUM):
-        skip_unless_required("Debian's chromium is not installed (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture(scope="module")
-def sim(default_scenario):
-    receiver = Receiver().__enter__()
-    scenario = with_notification_url(default_scenario, receiver.url)
-    app = create_app(Settings(store="memory", webhook_time_scale=FAST_WEBHOOKS), scenario=scenario)
-    with BackgroundServer(app) as server:
-        server.receiver = receiver
-        server.restore = lambda: app.extensions["sandbox"].load(scenario)   # tests load others
-        yield server
-    app.extensions["sandbox"].webhooks.stop()
-    receiver.__exit__(None, None, None)
 
 
 @pytest.fixture
@@ -57,21 +21,11 @@ def ui(browser, sim):
     """A fresh page on a freshly reset simulator; fails the test on any console error, failed
     request or request to another origin."""
     sim.restore()
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    problems = []
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} {r.failure}"))
-    page.on("request", lambda r: problems.append(f"outside: {r.url}")
-            if not r.url.startswith(sim.url) and not r.url.startswith("data:") else None)
-    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}")
-            if r.status >= 400 and "/_sim/ui/" in r.url else None)
+    context, page = watched_page(browser, sim.url, http_errors_under="/_sim/ui/")
     page.base = f"{sim.url}/_sim/ui"
-    page.problems = problems
     yield page
     context.close()
-    assert problems == []
+    assert page.problems == []
 
 
 def test_the_orders_list_filters_and_opens_an_order(ui):

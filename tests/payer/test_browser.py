@@ -1,0 +1,119 @@
+"""The whole merchant flow with a real browser on the payer pages (tests/browser.py: Debian's
+Chromium through Playwright): the merchant's create call → the payer opens the URL it handed
+out, picks a method and presses Pay (or Fail, or Let it expire) → the provider's notification,
+its signature checked here from the sheet's formula → status → cancel or refund as the rules
+allow. No console error, failed request or request leaving the simulator on any page."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+import pytest
+import requests
+
+from tests.browser import browser, sim, watched_page  # noqa: F401 (fixtures)
+
+MIDTRANS_KEY = "SB-Mid-server-SIMULATOR-KEY"
+MIDTRANS = {"Authorization": "Basic " + base64.b64encode(f"{MIDTRANS_KEY}:".encode()).decode()}
+FINISH = "http://127.0.0.1:9/shop/finish"      # the merchant's return page (never loaded)
+
+
+@pytest.fixture
+def payer(browser, sim):
+    """A watched page on a freshly reset simulator; the receiver starts empty."""
+    sim.restore()
+    sim.receiver.clear()
+    context, page = watched_page(browser, sim.url)
+    yield page
+    context.close()
+    assert page.problems == []
+
+
+def midtrans_signature(note: dict) -> str:
+    return hashlib.sha512((note["order_id"] + note["status_code"] + note["gross_amount"]
+                           + MIDTRANS_KEY).encode()).hexdigest()
+
+
+def notes_for(sim, order_id: str, count: int) -> list[dict]:
+    received = sim.receiver.wait_for_matching(lambda r: r.json().get("order_id") == order_id, count)
+    return [r.json() for r in received]
+
+
+def test_midtrans_snap_choose_qris_pay_then_refund(payer, sim):
+    answer = requests.post(f"{sim.url}/snap/v1/transactions", headers=MIDTRANS, timeout=5, json={
+        "transaction_details": {"order_id": "web-snap-1", "gross_amount": 150000},
+        "callbacks": {"finish": FINISH}}).json()
+    assert answer["redirect_url"].startswith(sim.url)
+
+    payer.goto(answer["redirect_url"])
+    payer.click("button:text-is('QRIS')")
+    payer.wait_for_selector("#payer-qr")
+    assert "000201" in payer.inner_text("main")
+    payer.click("button:text-is('Pay')")
+    payer.wait_for_selector("#payer-status:text-is('settlement')")
+
+    pending, settled = notes_for(sim, "web-snap-1", 2)
+    assert (pending["transaction_status"], settled["transaction_status"]) == ("pending", "settlement")
+    assert settled["payment_type"] == "qris" and settled["gross_amount"] == "150000.00"
+    assert settled["signature_key"] == midtrans_signature(settled)
+    status = requests.get(f"{sim.url}/v2/web-snap-1/status", headers=MIDTRANS, timeout=5).json()
+    assert status["transaction_status"] == "settlement"
+    assert payer.get_attribute("#payer-finish", "href") == (
+        f"{FINISH}?order_id=web-snap-1&status_code=200&transaction_status=settlement")
+    # settled: Midtrans refuses a cancel, the refund is the bank's (driven through /_sim)
+    assert requests.post(f"{sim.url}/v2/web-snap-1/cancel", headers=MIDTRANS, timeout=5).json()["status_code"] == "412"
+    assert requests.post(f"{sim.url}/_sim/orders/midtrans/web-snap-1/refund", timeout=5).json()["status"] == "refund"
+
+
+def test_midtrans_core_gopay_fail_in_the_app(payer, sim):
+    answer = requests.post(f"{sim.url}/v2/charge", headers=MIDTRANS, timeout=5, json={
+        "payment_type": "gopay", "transaction_details": {"order_id": "web-gopay-1", "gross_amount": 44000}}).json()
+    deeplink = next(a["url"] for a in answer["actions"] if a["name"] == "deeplink-redirect")
+
+    payer.goto(deeplink)
+    payer.click("button:text-is('Fail')")
+    payer.wait_for_selector("#payer-status:text-is('deny')")
+
+    pending, denied = notes_for(sim, "web-gopay-1", 2)
+    assert (denied["transaction_status"], denied["status_code"]) == ("deny", "202")
+    assert denied["signature_key"] == midtrans_signature(denied)
+    status = requests.get(f"{sim.url}/v2/web-gopay-1/status", headers=MIDTRANS, timeout=5).json()
+    assert status["transaction_status"] == "deny"
+
+
+def test_midtrans_card_3ds_pay_then_cancel(payer, sim):
+    token = requests.get(f"{sim.url}/v2/token", timeout=5, params={
+        "card_number": "4811111111111114", "card_exp_month": "12", "card_exp_year": "2030",
+        "card_cvv": "123", "client_key": "SB-Mid-client-SIMULATOR-KEY"}).json()["token_id"]
+    answer = requests.post(f"{sim.url}/v2/charge", headers=MIDTRANS, timeout=5, json={
+        "payment_type": "credit_card", "credit_card": {"token_id": token, "authentication": True},
+        "transaction_details": {"order_id": "web-card-1", "gross_amount": 12145}}).json()
+
+    payer.goto(answer["redirect_url"])
+    assert "48111111-1114" in payer.inner_text("main")
+    payer.click("button:text-is('Pay')")
+    payer.wait_for_selector("#payer-status:text-is('capture')")
+
+    captured = notes_for(sim, "web-card-1", 2)[-1]
+    assert (captured["transaction_status"], captured["fraud_status"]) == ("capture", "accept")
+    assert captured["signature_key"] == midtrans_signature(captured)
+    cancelled = requests.post(f"{sim.url}/v2/web-card-1/cancel", headers=MIDTRANS, timeout=5).json()
+    assert cancelled["transaction_status"] == "cancel"
+
+
+def test_midtrans_va_let_it_expire(payer, sim):
+    answer = requests.post(f"{sim.url}/snap/v1/transactions", headers=MIDTRANS, timeout=5, json={
+        "transaction_details": {"order_id": "web-snap-2", "gross_amount": 10000},
+        "enabled_payments": ["bca_va"]}).json()
+
+    payer.goto(answer["redirect_url"])
+    assert payer.locator("button[name=method]").all_inner_texts() == ["BCA virtual account"]
+    payer.click("button:text-is('BCA virtual account')")
+    payer.wait_for_selector("dt:text-is('BCA virtual account number')")
+    payer.click("button:text-is('Let it expire')")
+    payer.wait_for_selector("#payer-status:text-is('expire')")
+
+    expired = notes_for(sim, "web-snap-2", 2)[-1]
+    assert (expired["transaction_status"], expired["status_code"]) == ("expire", "202")
+    assert expired["signature_key"] == midtrans_signature(expired)
