@@ -120,7 +120,8 @@ def allowed_events(order: Order) -> list[str]:
 
 @ui.get("/orders/<provider>/<path:order_id>")
 def order_page(provider: str, order_id: str):
-    return render_template("order.html", **_order_context(provider, order_id))
+    return render_template("order.html", **_order_context(provider, order_id),
+                           has_payer_page=sandbox().providers[provider].payer is not None)
 
 
 @ui.get("/fragments/order")

@@ -100,3 +100,9 @@ def test_webhooks_show_attempts_and_next_retry(notified):
     notified.receiver.wait_for(2)
     html = notified.client.get("/_sim/ui/webhooks").get_data(as_text=True)
     assert "settlement" in html and "503" in html and "delivered" in html and "Resend" in html
+
+
+def test_an_order_page_links_to_its_payer_page(client):
+    html = client.get("/_sim/ui/orders/midtrans/MT-VA-BCA-PENDING").get_data(as_text=True)
+    assert 'href="/_sim/pay/midtrans/MT-VA-BCA-PENDING?merchant=G000000001"' in html
+    assert client.get("/_sim/pay/midtrans/MT-VA-BCA-PENDING?merchant=G000000001").status_code == 200
