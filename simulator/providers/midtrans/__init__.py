@@ -1,6 +1,39 @@
-"""Midtrans Core API v2 — cancel, expire and status, the reference provider.
+"""Midtrans Core API v2 and Snap — charge, Snap, card tokens, cancel, expire and status,
+the reference provider.
 
-Spec: ../shared/providers/midtrans.md. Choices where the fact sheet says "simulator's choice":
+Spec: ../shared/providers/midtrans.md and ../shared/providers/create/midtrans.md. Modules:
+views (cancel, expire, status), create_views (charge, token, Snap), charge_request (field
+rules), methods (the payment-method table), charge (making the order), pages (payer pages),
+render, notify, rules, auth, idempotency_key, seed, openapi.
+
+Choices for the create calls (create sheet §10 and its gaps):
+
+- A successful charge answers HTTP 200 with the body's 201/200/202; "Payment channel is not
+  activated." (402) for cstore, akulaku, kredivo, shopeepay… also under HTTP 200.
+- GoPay and QRIS stay open 15 minutes, a 3-D Secure card 10, VAs and Mandiri bill 24 hours.
+- QRIS answers carry both `expiry_time` and `expire_time`; `qr_string` is an EMVCo payload
+  with a valid CRC. GoPay's `deeplink-redirect` is the simulator's GoPay app page.
+- VA numbers: the bank's prefix + the merchant's number (cut or zero-padded) or random
+  digits; a number held by another pending order is not reused.
+- Order ids may also hold space and `:` (the official Python client's tests charge
+  `py-midtransclient-test-<date> <time>`). An order id stays taken after cancel, deny and
+  expire (406); the docs free an expired id for reuse, which is not simulated.
+- A `null` body on /v2/charge is the documented HTTP 500 "…unexpected…" (the official
+  client's own test expects it); malformed JSON is HTTP 400 with body code 413.
+- Validation texts: Core says `transaction_details.gross_amount must be greater than or
+  equal to 1`, Snap `… 0.01`; other texts name the field Midtrans' way ("… is required",
+  "… must be an integer").
+- Card tokens live 10 minutes, are single use and per merchant; test cards 4811 1111 1111
+  1114 (accept), 4911 1111 1111 1113 (bank deny, 202), 4411 1111 1111 1118 (fraud
+  challenge); any other Luhn-valid number is accepted. A card chosen on a Snap page is the
+  accept card and waits for 3-D Secure.
+- Snap: an order id is taken once a Core transaction exists; posting it again before the
+  payer chose a method gives another token (the official Python tests do this). Snap pages
+  live `page_expiry` (24 h default) and send nothing when they expire.
+- `X-Override-Notification` / `X-Append-Notification` are accepted and ignored: the
+  scenario merchant's notification URL is used.
+
+Choices for cancel, expire and status:
 
 - Missing, malformed or non-Basic `Authorization`: the wrong-key answer, HTTP 401,
   `Transaction cannot be authorized with the current client/server key.` Production-looking
