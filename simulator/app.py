@@ -15,7 +15,7 @@ import logging
 import time
 
 from flask import Flask, g, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from . import injection, scenarios
 from .control import control_api, webhooks_api
@@ -26,8 +26,10 @@ from .redaction import redact_headers
 from .sandbox import Sandbox
 from .settings import Settings
 from .store import open_store
+from .tenants import TENANT_KEY, TenantPaths, Tenants
 from .ui import ui
 from .wire import Stop, json_response
+from .wire import sandbox as current_sandbox
 
 log = logging.getLogger("simulator")
 CONTROL_PREFIX = "/_sim"
@@ -41,12 +43,15 @@ def create_app(settings: Settings | None = None, *, scenario: scenarios.Scenario
     app.json.sort_keys = False
 
     store = store or open_store(settings.store)
-    sandbox = Sandbox(settings, PROVIDERS, store)
+    tenants = Tenants(settings, PROVIDERS, store)
+    sandbox = tenants.default
     if settings.fresh or not sandbox.join():
         if not isinstance(scenario, scenarios.Scenario):
             scenario = scenarios.load(scenario or settings.scenario, PROVIDERS, sandbox.limits)
         sandbox.load(scenario)
-    app.extensions["sandbox"] = sandbox
+    app.extensions["sandbox"] = sandbox            # the default tenant (the root paths)
+    app.extensions["tenants"] = tenants
+    app.wsgi_app = TenantPaths(app.wsgi_app)       # /t/<name>/… → that tenant
 
     blueprint_owner: dict[str, str] = {}
     for name, provider in PROVIDERS.items():
@@ -73,21 +78,29 @@ def create_app(settings: Settings | None = None, *, scenario: scenarios.Scenario
     @app.before_request
     def start_provider_call():
         g.started = time.perf_counter()
-        g.sandbox_scope = scope = sandbox.request_scope()
+        tenant = request.environ.get(TENANT_KEY)
+        box = sandbox if tenant is None else tenants.for_request(tenant)
+        if tenant is None:
+            tenants.sweep()      # idle tenants go, at most once a minute per process
+        if box is None:
+            g.unknown_tenant = True
+            raise NotFound(f"no tenant {tenant[:64]!r}: it was never made, was deleted, or "
+                           "expired after being idle")
+        g.sandbox_scope = scope = box.request_scope()
         scope.__enter__()    # the run's meta, read once for this request
-        if sandbox.faults:   # the hot path without faults: one truth test
+        if box.faults:       # the hot path without faults: one truth test
             provider = provider_of_request()
             view = app.view_functions.get(request.endpoint)
             if provider is not None and not getattr(view, "payer_page", False):
-                injection.begin(sandbox.faults, provider, PROVIDERS[provider].error_response,
-                                sandbox.settings.fault_hang_cap)
+                injection.begin(box.faults, provider, PROVIDERS[provider].error_response,
+                                box.settings.fault_hang_cap)
 
     @app.after_request
     def journal_provider_call(response):
         provider = provider_of_request()
-        if provider is not None:
+        if provider is not None and not g.get("unknown_tenant"):
             response = injection.finish(response)
-            _journal(sandbox, provider, response)
+            _journal(current_sandbox(), provider, response)
         return response
 
     @app.teardown_request

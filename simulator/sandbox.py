@@ -12,7 +12,6 @@ random keys (which never change). Each request reads the run's `RunMeta` once
 
 from __future__ import annotations
 
-import contextvars
 import os
 from contextlib import contextmanager
 from datetime import timedelta
@@ -30,15 +29,14 @@ from .orders import Lifecycle, Order, OrderBook, Transition
 from .redaction import Redactor, merchant_secrets
 from .replay import ReplayCache
 from .scenarios import Problems, Scenario, build_orders
+from .scope import SNAPSHOT
 from .settings import Settings
 from .store import DEFAULT_TENANT, ClockState, RunMeta, Store
 from .webhooks import Dispatcher, Outbox, notifying
 
 ChangeListener = Callable[[Order, Order, Transition], None]
 
-# (sandbox, the run's meta as this request first read it)
-_SNAPSHOT: contextvars.ContextVar[tuple["Sandbox", RunMeta] | None] = \
-    contextvars.ContextVar("sandbox_snapshot", default=None)
+_SNAPSHOT = SNAPSHOT     # (sandbox, the run's meta as this request first read it)
 
 
 class NoRun(RuntimeError):

@@ -38,6 +38,7 @@ class Settings:
     webhook_workers: int = 4           # threads delivering notifications
     webhook_log_cap: int = 1000        # newest N deliveries kept in GET /_sim/webhooks
     webhook_poll_interval: float = 0.1  # seconds between looks for deliveries due (other processes')
+    tenant_idle_timeout: float = 3600  # seconds a tenant may go unused before it is removed
 
     @classmethod
     def from_env(cls, environ=os.environ, **overrides) -> "Settings":

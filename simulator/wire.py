@@ -14,6 +14,7 @@ from flask import Response, current_app, g, request, url_for
 
 from .compact_json import compact
 from .limits import children, nesting_depth
+from .scope import current_sandbox
 
 
 KNOWN_SCHEMES = frozenset({"basic", "bearer", "digest", "token", "negotiate", "apikey", "hmac"})
@@ -40,8 +41,9 @@ def own_url(endpoint: str, **values: Any) -> str:
 
 
 def sandbox():
-    """The `Sandbox` (store, clock, journal, merchants…) of the running app."""
-    return current_app.extensions["sandbox"]
+    """The `Sandbox` (store, clock, journal, merchants…) of the tenant this request is for;
+    outside a request, the app's default tenant."""
+    return current_sandbox() or current_app.extensions["sandbox"]
 
 
 def json_response(body: Any, status: int = 200, headers: dict | None = None) -> Response:

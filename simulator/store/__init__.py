@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from .base import (ClockState, DEFAULT_TENANT, DeliveryRecord, DuplicateOrder, FaultRecord,
-                   Remembered, RunMeta, RunState, Store, StoreUnavailable)
+                   Remembered, RunMeta, RunState, Store, StoreUnavailable, TenantRecord)
 from .sqlite import SQLiteStore
 
 MEMORY = "memory"
@@ -41,4 +41,5 @@ def open_store(url: str) -> Store:
 
 __all__ = ["ClockState", "DEFAULT_TENANT", "DeliveryRecord", "DuplicateOrder", "FaultRecord",
            "MEMORY", "Remembered", "RunMeta", "RunState", "SQLiteStore", "Store", "StoreUnavailable",
+           "TenantRecord",
            "check_url", "open_store"]

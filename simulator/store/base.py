@@ -98,6 +98,15 @@ class DeliveryRecord:
     fault: dict | None = None
 
 
+@dataclass(frozen=True)
+class TenantRecord:
+    """A tenant in the registry: its name and when (wall time, seconds) it was made and
+    last used."""
+    name: str
+    created: float
+    last_seen: float
+
+
 class RunState(Protocol):
     tenant: str
 
@@ -198,4 +207,16 @@ class Store(Protocol):
         failed), which lets the order's next delivery go."""
     def next_due(self) -> float | None:
         """Wall time of the earliest pending delivery, None when none is pending."""
+
+    # -- the tenant registry (the default tenant is not in it) ---------------------------
+    def tenant_add(self, name: str, now: float) -> bool:
+        """Register `name`; False (and nothing changed) when it is taken."""
+    def tenant(self, name: str) -> TenantRecord | None:
+        """The registered tenant `name`, or None."""
+    def tenant_touch(self, name: str, now: float) -> None:
+        """Mark the tenant used at `now`; nothing if it is not registered."""
+    def tenants(self) -> list[TenantRecord]:
+        """Every registered tenant, oldest first."""
+    def tenant_remove(self, name: str) -> bool:
+        """Unregister `name` and drop all its run state; False when it was not registered."""
     def close(self) -> None: ...

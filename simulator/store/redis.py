@@ -39,7 +39,7 @@ from ..compact_json import compact as _compact
 from ..orders import Order
 from . import codec
 from .base import (ClockState, DEFAULT_TENANT, DeliveryRecord, DuplicateOrder, FaultRecord,
-                   Remembered, RunMeta, StoreUnavailable)
+                   Remembered, RunMeta, StoreUnavailable, TenantRecord)
 
 SEP = "\x1f"
 DUE = "sim:due"
@@ -551,6 +551,21 @@ def _delivery(values) -> DeliveryRecord:
                           fault=json.loads(fault) if fault else None)
 
 
+# The tenant registry (a name cannot collide: tenant keys all start `sim:`).
+TENANTS = "sim-tenants"
+
+# ARGV: name, now. Moves last_seen forward, only while the tenant is registered.
+_TENANT_TOUCH = f"""
+local value = redis.call('HGET', '{TENANTS}', ARGV[1])
+if not value then return 0 end
+local created, seen = string.match(value, '^(%S+) (%S+)$')
+if tonumber(ARGV[2]) > tonumber(seen) then
+  redis.call('HSET', '{TENANTS}', ARGV[1], created .. ' ' .. ARGV[2])
+end
+return 1
+"""
+
+
 class RedisStore:
     """A connection (pool) to one Redis database."""
 
@@ -575,7 +590,8 @@ class RedisStore:
             ("release", _RELEASE), ("delivery_add", _DELIVERY_ADD), ("delivery", _DELIVERY),
             ("deliveries", _DELIVERIES), ("claim_delivery", _CLAIM_DELIVERY), ("finish", _FINISH),
             ("loaded", _LOADED), ("record_add", _RECORD_ADD), ("record_get", _RECORD_GET),
-            ("record_replace", _RECORD_REPLACE), ("record_take", _RECORD_TAKE))}
+            ("record_replace", _RECORD_REPLACE), ("record_take", _RECORD_TAKE),
+            ("tenant_touch", _TENANT_TOUCH))}
         self._runs: dict[str, RedisRun] = {}
 
     def script(self, name: str, *args):
@@ -598,6 +614,34 @@ class RedisStore:
                        retry_at: float | None, retry_due_at: str | None, final: str | None) -> None:
         self.script("finish", f"sim:{tenant}", delivery_id, json.dumps(attempt, separators=(",", ":")),
                     "" if retry_at is None else repr(retry_at), retry_due_at or "", final or "")
+
+    # -- the tenant registry: one hash, name → "created last_seen" ----------------------
+    def tenant_add(self, name: str, now: float) -> bool:
+        return bool(self.client.hsetnx(TENANTS, name, f"{now!r} {now!r}"))
+
+    def tenant(self, name: str) -> TenantRecord | None:
+        value = self.client.hget(TENANTS, name)
+        if value is None:
+            return None
+        created, last_seen = _text(value).split()
+        return TenantRecord(name, float(created), float(last_seen))
+
+    def tenant_touch(self, name: str, now: float) -> None:
+        self.script("tenant_touch", name, repr(now))
+
+    def tenants(self) -> list[TenantRecord]:
+        records = []
+        for name, value in self.client.hgetall(TENANTS).items():
+            created, last_seen = _text(value).split()
+            records.append(TenantRecord(_text(name), float(created), float(last_seen)))
+        return sorted(records, key=lambda t: (t.created, t.name))
+
+    def tenant_remove(self, name: str) -> bool:
+        if not self.client.hdel(TENANTS, name):
+            return False
+        self.run(name).drop()
+        self._runs.pop(name, None)
+        return True
 
     def next_due(self) -> float | None:
         first = self.client.zrange(DUE, 0, 0, withscores=True)

@@ -21,7 +21,7 @@ from typing import Any, Iterable, Iterator
 from ..compact_json import compact
 from ..orders import Order
 from . import codec
-from .base import (ClockState, DEFAULT_TENANT, DeliveryRecord, DuplicateOrder, FaultRecord,
+from .base import (ClockState, DEFAULT_TENANT, DeliveryRecord, DuplicateOrder, FaultRecord, TenantRecord,
                    Remembered, RunMeta, StoreUnavailable)
 
 BUSY_TIMEOUT = 30.0          # seconds a write waits for another process's transaction
@@ -73,6 +73,8 @@ CREATE TABLE IF NOT EXISTS deliveries (
 CREATE INDEX IF NOT EXISTS deliveries_pending ON deliveries (status, due);
 CREATE INDEX IF NOT EXISTS deliveries_by_order ON deliveries (tenant, provider, merchant, order_id, status, id);
 CREATE INDEX IF NOT EXISTS deliveries_by_tenant ON deliveries (tenant, id);
+CREATE TABLE IF NOT EXISTS tenants (
+    name TEXT PRIMARY KEY, created REAL NOT NULL, last_seen REAL NOT NULL);
 """
 
 _ORDER_COLUMNS = "tenant, " + ", ".join(codec.FIELDS) + ", seq"
@@ -164,6 +166,32 @@ class SQLiteStore:
             else:
                 db.execute("UPDATE deliveries SET attempts = ?, status = ?, lease = 0 WHERE id = ?",
                            (attempts, final, delivery_id))
+
+    # -- the tenant registry ------------------------------------------------------------
+    def tenant_add(self, name: str, now: float) -> bool:
+        with self.transaction() as db:
+            added = db.execute("INSERT OR IGNORE INTO tenants (name, created, last_seen) VALUES (?, ?, ?)",
+                               (name, now, now)).rowcount
+        return added == 1
+
+    def tenant(self, name: str) -> TenantRecord | None:
+        row = self.one("SELECT name, created, last_seen FROM tenants WHERE name = ?", (name,))
+        return TenantRecord(*row) if row else None
+
+    def tenant_touch(self, name: str, now: float) -> None:
+        self.execute("UPDATE tenants SET last_seen = max(last_seen, ?) WHERE name = ?", (now, name))
+
+    def tenants(self) -> list[TenantRecord]:
+        return [TenantRecord(*row) for row in
+                self.all("SELECT name, created, last_seen FROM tenants ORDER BY created, name")]
+
+    def tenant_remove(self, name: str) -> bool:
+        with self.transaction() as db:
+            removed = db.execute("DELETE FROM tenants WHERE name = ?", (name,)).rowcount
+        if removed:
+            self.run(name).drop()
+            self._runs.pop(name, None)
+        return removed == 1
 
     def next_due(self) -> float | None:
         row = self.one("SELECT MIN(MAX(due, lease)) FROM deliveries WHERE status = 'pending'")

@@ -430,3 +430,41 @@ def test_records_go_with_a_reset(run):
     run.record_add("snap", "tok", {"a": 1})
     run.reset(CLOCK, [])
     assert run.record("snap", "tok") is None
+
+
+# -- the tenant registry ----------------------------------------------------------------------
+
+def test_a_tenant_name_is_registered_once(store):
+    assert store.tenant_add("ci-1", 100.0) is True
+    assert store.tenant_add("ci-1", 200.0) is False
+    [record] = store.tenants()
+    assert (record.name, record.created, record.last_seen) == ("ci-1", 100.0, 100.0)
+    assert store.tenant("ci-1") == record and store.tenant("nobody") is None
+
+
+def test_racing_registrations_have_one_winner(store):
+    wins = []
+    race(lambda: wins.append(store.tenant_add("same", time.time())), 8)
+    assert wins.count(True) == 1
+
+
+def test_touch_moves_last_seen_forward_only_and_never_recreates(store):
+    store.tenant_add("a", 100.0)
+    store.tenant_touch("a", 150.0)
+    store.tenant_touch("a", 120.0)
+    assert store.tenants()[0].last_seen == 150.0
+    store.tenant_touch("ghost", 300.0)
+    assert [t.name for t in store.tenants()] == ["a"]
+
+
+def test_removing_a_tenant_drops_its_run_and_only_its_run(store):
+    for name in ("gone", "kept"):
+        store.tenant_add(name, 1.0)
+        store.run(name).start('{"name": "x"}', "1", CLOCK, [order("A")], [], T0)
+        store.run(name).record_add("kind", "k", {"v": 1})
+    assert store.tenant_remove("gone") is True
+    assert store.tenant_remove("gone") is False
+    assert store.run("gone").meta() is None and store.run("gone").get("toy", "m1", "A") is None
+    assert store.run("gone").record("kind", "k") is None
+    assert store.run("kept").get("toy", "m1", "A") is not None
+    assert [t.name for t in store.tenants()] == ["kept"]
