@@ -265,3 +265,24 @@ def test_the_dashboard_reads_the_shared_run_on_every_worker(workers):
              for _ in range(12)]
     assert {p.status_code for p in pages} == {200}
     assert all('id="order-status" class="status">settlement<' in p.text for p in pages)
+
+
+def test_a_tenant_lives_in_the_shared_state(store_url):
+    """Made on one instance, used and changed on another, deleted on the first: every
+    process sees the same tenants (two run.py processes on one SQLite file or Redis)."""
+    with SimProcess("--store", store_url, "--fresh") as first, SimProcess("--store", store_url) as second:
+        made = requests.post(f"{first.url}/_sim/tenants", json={"name": "ci-job-7"}, timeout=5)
+        assert made.status_code == 201 and made.json()["base_url"] == f"{first.url}/t/ci-job-7"
+        on_second = f"{second.url}/t/ci-job-7"
+        assert requests.post(f"{on_second}/v2/MT-VA-BCA-PENDING/cancel", headers=AUTH,
+                             timeout=5).json()["transaction_status"] == "cancel"
+        # the tenant's change is the tenant's own: the root's order is untouched, on both
+        assert requests.get(f"{first.url}/v2/MT-VA-BCA-PENDING/status", headers=AUTH,
+                            timeout=5).json()["transaction_status"] == "pending"
+        assert requests.get(f"{first.url}/t/ci-job-7/v2/MT-VA-BCA-PENDING/status", headers=AUTH,
+                            timeout=5).json()["transaction_status"] == "cancel"
+        assert [t["name"] for t in requests.get(f"{second.url}/_sim/tenants", timeout=5).json()["tenants"]] == ["ci-job-7"]
+        assert requests.delete(f"{first.url}/_sim/tenants/ci-job-7", timeout=5).status_code == 200
+        gone = requests.get(f"{on_second}/v2/MT-VA-BCA-PENDING/status", headers=AUTH, timeout=5)
+        assert gone.status_code == 404 and gone.json()["status_code"] == "404"
+        assert requests.get(f"{second.url}/_sim/tenants", timeout=5).json()["tenants"] == []
