@@ -43,10 +43,13 @@ class SandboxError(Exception):
 class SandboxClient:
     """A `requests.Session` bound to one simulator's base URL, with a per-call timeout."""
 
-    def __init__(self, base_url: str, timeout: float = 10.0, session: requests.Session | None = None):
+    def __init__(self, base_url: str, timeout: float = 10.0, session: requests.Session | None = None,
+                 token: str | None = None):
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.session = session or requests.Session()
+        if token:   # SIM_ADMIN_TOKEN of a server reachable beyond loopback
+            self.session.headers["Authorization"] = f"Bearer {token}"
 
     def close(self) -> None:
         self.session.close()
@@ -72,6 +75,18 @@ class SandboxClient:
         return body
 
     # -- health, reset, merchants --------------------------------------------------------
+    def create_tenant(self, name: str | None = None, scenario: str | Mapping[str, Any] | None = None) -> Json:
+        """A new tenant on this server: `{"name", "base_url"}`; `SandboxClient(base_url)`
+        then controls only that tenant."""
+        body = {k: v for k, v in (("name", name), ("scenario", scenario)) if v is not None}
+        return self._call("POST", "/tenants", json=body)
+
+    def tenants(self) -> list[Json]:
+        return self._call("GET", "/tenants")["tenants"]
+
+    def delete_tenant(self, name: str) -> Json:
+        return self._call("DELETE", f"/tenants/{name}")
+
     def health(self) -> Json:
         return self._call("GET", "/health")
 

@@ -154,7 +154,8 @@ def reset():
     box = sandbox()
     json_object()   # no body is needed, but one that is not a JSON object is refused, not ignored
     box.reset()
-    return json_response({"status": "ok", "scenario": box.scenario.name, "orders": box.run.count()})
+    return json_response({"status": "ok", "scenario": box.scenario.name, "orders": box.run.count(),
+                          "scenario_version": box.meta().scenario_epoch})
 
 
 @control_api.get("/scenario")
@@ -188,7 +189,8 @@ def load_scenario():
     except scenarios.ScenarioError as exc:
         raise ControlError.from_scenario_error(exc, named=named) from None
     box.load(scenario)
-    return json_response({"status": "ok", "scenario": scenario.name, "orders": box.run.count()})
+    return json_response({"status": "ok", "scenario": scenario.name, "orders": box.run.count(),
+                          "scenario_version": box.meta().scenario_epoch})
 
 
 # -- clock -------------------------------------------------------------------------------
