@@ -10,7 +10,6 @@ API's "create order" goes through `build_order`, so its 400s read the same way.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -26,16 +25,9 @@ from .limits import DEFAULT_LIMITS, Limits, key_shown, nesting_depth, shown
 from .merchants import Merchant, MerchantDirectory
 from .orders import Order, Transition
 
-def _bundled_dir() -> Path:
-    """`scenarios/` of a source checkout (or editable install), else the copy a wheel
-    install put under `<prefix>/share/payment-sandbox-simulator/scenarios`."""
-    checkout = Path(__file__).resolve().parent.parent / "scenarios"
-    if (checkout / "default.yaml").is_file():
-        return checkout
-    return Path(sys.prefix) / "share" / "payment-sandbox-simulator" / "scenarios"
-
-
-BUNDLED_DIR = _bundled_dir()
+# inside the package, so that any install (wheel, editable, container) run from any
+# directory finds them: `--scenario expired-orders`, the pytest plugin's default
+BUNDLED_DIR = Path(__file__).resolve().parent / "bundled_scenarios"
 MAX_AMOUNT = 10 ** 15          # no provider takes more (Midtrans: 13 digits; Finpay 14)
 WHOLE, CENTS = Decimal(1), Decimal("0.01")
 MAX_DEPTH = 64                 # no scenario nests deeper than ~6; YAML's composer recurses

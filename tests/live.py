@@ -15,10 +15,12 @@ def serve(app, threads: int = 16):
 
 
 class SimProcess:
-    """`python run.py …` as a user starts it, in its own process group, on a free port read
-    from its first line; stopped by PID (and its workers with it)."""
+    """`python run.py …` as a user starts it (or `command`, e.g. the installed script, in
+    `cwd`), in its own process group, on a free port read from its first line; stopped by
+    PID (and its workers with it)."""
 
-    def __init__(self, *args: str, env: dict | None = None, timeout: float = 30):
+    def __init__(self, *args: str, env: dict | None = None, timeout: float = 30,
+                 command: list[str] | None = None, cwd=None):
         import os
         import re
         import subprocess
@@ -27,7 +29,8 @@ class SimProcess:
 
         root = Path(__file__).resolve().parent.parent
         self.process = subprocess.Popen(
-            [sys.executable, "run.py", "--port", "0", *args], cwd=root, start_new_session=True,
+            [*(command or [sys.executable, "run.py"]), "--port", "0", *args], cwd=cwd or root,
+            start_new_session=True,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             env={**os.environ, **(env or {})})
         line = self.process.stdout.readline()

@@ -1,4 +1,4 @@
-"""The ready failure-demo scenarios in scenarios/: each does what its description says."""
+"""The ready failure-demo scenarios in simulator/bundled_scenarios/: each does what its description says."""
 
 import threading
 import time

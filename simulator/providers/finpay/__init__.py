@@ -49,7 +49,7 @@ Spec: ../shared/providers/finpay.md. Choices where the fact sheet says "simulato
   3DS stages expire by the clock into EXPIRED.
 - Lifecycle events through `/_sim`: see rules.EVENTS_DOC (start, pay, expire, fail,
   mark_failed, 3DS/authorize/capture for `cc` only, void, partial_refund, refund).
-- Seeded ids (scenarios/default.yaml) read FP-<SOURCE OF FUNDS>-<STATUS>; finpaycode is
+- Seeded ids (simulator/bundled_scenarios/default.yaml) read FP-<SOURCE OF FUNDS>-<STATUS>; finpaycode is
   spelled PAYCODE there so FP-PAYCODE-REQUEST_INITIATED fits the 30-character limit.
 - Void: `GET /pg/payment/card/void/{orderId}` (optional body, as cancel) and, because the
   sheet's sources disagree on its shape, also `POST /pg/payment/card/void` with

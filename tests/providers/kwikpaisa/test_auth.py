@@ -235,7 +235,7 @@ def test_window_follows_the_simulator_clock(kp, client):
 
 @pytest.fixture
 def window_60(client, kp):
-    scenario = yaml.safe_load((Path(__file__).parents[3] / "scenarios/default.yaml").read_text())
+    scenario = yaml.safe_load((Path(__file__).parents[3] / "simulator/bundled_scenarios/default.yaml").read_text())
     for merchant in scenario["merchants"]:
         if merchant["id"] == "KP-001":
             merchant["features"] = {"timestamp_window_seconds": 60}

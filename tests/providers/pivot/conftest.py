@@ -18,7 +18,7 @@ OTHER_MERCHANT_SECRET = "pivot-sim-merchant-secret-0002"
 # key of its run, `sandbox.signing_key("pivot-jwt")`)
 SHEET_KEY = b"pivot-sim-jwt-secret-0001"
 
-# fixed session ids of scenarios/default.yaml
+# fixed session ids of simulator/bundled_scenarios/default.yaml
 SAMPLE_SESSION = "f5011fb2-e205-46ad-ac20-481429ba1d32"        # REQUIRE_PAYMENT_METHOD
 VA_CONFIRMATION_SESSION = "3c4a9f2e-1b7d-4e8a-9c6f-2d5b8e1a7f30"  # REQUIRE_CONFIRMATION
 QR_ACTION_SESSION = "6e2b8d41-9f3c-4a7e-b1d5-8c0f2a6e9b47"       # REQUIRE_ACTION

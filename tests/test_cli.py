@@ -1,4 +1,5 @@
-"""`python run.py`: validate, --help, --port 0, and a restart on a SQLite file."""
+"""The command line (`payment-sandbox`, and `python run.py` in a checkout): validate, --help,
+--port 0, a restart on a SQLite file, and the installed script run from another directory."""
 
 import re
 import subprocess
@@ -7,9 +8,11 @@ from pathlib import Path
 
 import requests
 
+from tests.live import SimProcess
 from tests.providers.midtrans.conftest import basic, SERVER_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = Path(sys.executable).parent / "payment-sandbox"     # what `pip install` put on PATH
 
 
 def _run(*args, **kwargs):
@@ -90,3 +93,31 @@ def test_a_bad_store_is_a_one_line_error_with_exit_code_2(tmp_path):
         assert result.returncode == 2, (store, result.stderr)
         assert says in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
         assert "Traceback" not in result.stderr
+
+
+def _script(*args, cwd):
+    return subprocess.run([str(SCRIPT), *args], cwd=cwd, capture_output=True, text=True, timeout=60)
+
+
+def test_the_installed_script_has_exactly_run_py_s_flags(tmp_path):
+    script_help = _script("--help", cwd=tmp_path)
+    assert script_help.returncode == 0
+    run_py_help = _run("--help").stdout
+    assert script_help.stdout.startswith("usage: payment-sandbox ")
+    # the same options and subcommands, word for word (only the usage line wraps differently)
+    assert script_help.stdout.partition("\n\n")[2] == run_py_help.partition("\n\n")[2]
+    assert re.findall(r"--[a-z-]+", script_help.stdout) == re.findall(r"--[a-z-]+", run_py_help)
+
+
+def test_the_installed_script_finds_the_bundled_scenarios_from_any_directory(tmp_path):
+    """Run from an empty directory: no checkout around, the scenarios come from the package."""
+    checked = _script("validate", "expired-orders", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert "simulator/bundled_scenarios/expired-orders.yaml: ok" in checked.stdout
+    with SimProcess("--scenario", "webhook-receiver-recovers", command=[str(SCRIPT)], cwd=tmp_path) as sim:
+        health = requests.get(f"{sim.url}/_sim/health", timeout=5).json()
+        assert health["scenario"] == "webhook-receiver-recovers"
+        loaded = requests.post(f"{sim.url}/_sim/scenario", json={"name": "expired-orders"}, timeout=5)
+        assert loaded.status_code == 200 and loaded.json()["scenario"] == "expired-orders"
+    bad = _script("--port", "0", "--store", "postgres://x", cwd=tmp_path)
+    assert bad.returncode == 2 and bad.stderr.startswith("payment-sandbox: error: --store")
