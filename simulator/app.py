@@ -18,7 +18,7 @@ from flask import Flask, g, request
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from . import injection, scenarios
-from .control import control_api, webhooks_api
+from .control import access, control_api, webhooks_api
 from .openapi import openapi_api
 from .payer import payer
 from .providers import PROVIDERS
@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None, *, scenario: scenarios.Scenario
     app.register_blueprint(openapi_api, url_prefix=CONTROL_PREFIX)
     app.register_blueprint(ui, url_prefix=f"{CONTROL_PREFIX}/ui")
     app.register_blueprint(payer, url_prefix=CONTROL_PREFIX)
+    app.register_blueprint(access.access, url_prefix=CONTROL_PREFIX)
 
     prefixes = sorted(((prefix, name) for name, p in PROVIDERS.items()
                        for prefix in (f"/{name}/", *p.path_prefixes)),
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, *, scenario: scenarios.Scenario
     @app.before_request
     def start_provider_call():
         g.started = time.perf_counter()
+        access.require(request.path, settings.admin_token)
         tenant = request.environ.get(TENANT_KEY)
         box = sandbox if tenant is None else tenants.for_request(tenant)
         if tenant is None:

@@ -78,10 +78,15 @@ def serve(args: argparse.Namespace) -> int:
     try:
         settings = Settings.from_env(host=args.host, port=args.port, scenario=args.scenario,
                                      store=args.store, threads=args.threads, workers=args.workers,
-                                     fresh=args.fresh or None, scenario_dir=args.scenario_dir)
+                                     fresh=args.fresh or None, scenario_dir=args.scenario_dir,
+                                     insecure_control=args.insecure_control or None)
         check_url(settings.store)
     except ValueError as exc:
         return _fail(str(exc))
+    from simulator.control.access import is_loopback, refusal
+    refused = refusal(settings.host, settings.admin_token, settings.insecure_control)
+    if refused:
+        return _fail(refused)
     if settings.workers < 1:
         return _fail(f"--workers {settings.workers}: expected 1 or more")
     _raise_open_files_limit()
@@ -100,7 +105,10 @@ def serve(args: argparse.Namespace) -> int:
               f"{box.run.count()} orders, {len(list(box.merchants))} merchants; "
               f"store {settings.store}{note}; {settings.workers} worker(s)")
         print("  providers: " + ", ".join(f"{name} ({base}/{name} or {base})" for name in PROVIDERS))
-        print(f"  control API: {base}/_sim/health", flush=True)
+        guard = ("needs SIM_ADMIN_TOKEN (Bearer, or log in at /_sim/login)" if settings.admin_token
+                 else "open to anyone who can reach it" if not is_loopback(settings.host) else "")
+        print(f"  control API: {base}/_sim/health, dashboard {base}/_sim/ui/"
+              + (f"; /_sim {guard}" if guard else ""), flush=True)
 
     if settings.workers > 1:
         from simulator.serving import serve_workers
@@ -163,6 +171,9 @@ def main(argv: list[str] | None = None) -> int:
                              "memory store, more than 1 uses a private SQLite file)")
     parser.add_argument("--fresh", action="store_true",
                         help="discard a run the store already holds and load --scenario")
+    parser.add_argument("--insecure-control", action="store_true",
+                        help="allow a non-loopback --host without SIM_ADMIN_TOKEN: /_sim (every "
+                             "merchant's credentials, the whole state) open to the network")
     parser.add_argument("--threads", type=int, default=None, help="threads per process (default 16)")
     parser.add_argument("--scenario-dir", default=None,
                         help="directory whose .yaml files POST /_sim/scenario {\"name\"} may load, "

@@ -39,6 +39,8 @@ class Settings:
     webhook_log_cap: int = 1000        # newest N deliveries kept in GET /_sim/webhooks
     webhook_poll_interval: float = 0.1  # seconds between looks for deliveries due (other processes')
     tenant_idle_timeout: float = 3600  # seconds a tenant may go unused before it is removed
+    admin_token: str = ""              # when set, /_sim needs it (Bearer or the login cookie)
+    insecure_control: bool = False     # allow a non-loopback host with /_sim open to all
 
     @classmethod
     def from_env(cls, environ=os.environ, **overrides) -> "Settings":

@@ -566,6 +566,17 @@ return 1
 """
 
 
+def _without_password(url: str) -> str:
+    """redis://:secret@host:6379/0 → redis://:***@host:6379/0"""
+    from urllib.parse import urlsplit, urlunsplit
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{parts.hostname}"
+                                            + (f":{parts.port}" if parts.port else "")))
+
+
 class RedisStore:
     """A connection (pool) to one Redis database."""
 
@@ -573,7 +584,7 @@ class RedisStore:
         import redis
 
         parse_url(url)
-        self.url = url
+        self.url = _without_password(url)     # shown by /_sim/health and the banner
         self._redis_errors = (redis.RedisError, OSError)
         try:
             self.client = redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=10,

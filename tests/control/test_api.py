@@ -123,7 +123,7 @@ orders:
 
 def test_load_scenario_as_yaml_json_and_by_name(client):
     as_yaml = client.post("/_sim/scenario", data=SMALL, content_type="application/yaml")
-    assert as_yaml.get_json() == {"status": "ok", "scenario": "tiny", "orders": 1}
+    assert as_yaml.get_json() == {"status": "ok", "scenario": "tiny", "orders": 1, "scenario_version": 2}
 
     as_json = client.post("/_sim/scenario", json={
         "name": "tiny-json", "merchants": [{"provider": "midtrans", "id": "G9",
@@ -132,6 +132,9 @@ def test_load_scenario_as_yaml_json_and_by_name(client):
 
     by_name = client.post("/_sim/scenario", json={"name": "default"})
     assert by_name.get_json()["scenario"] == "default"
+    # +1 per load (or merchant edit), not per reset: how the pytest plugin knows a reset is enough
+    assert by_name.get_json()["scenario_version"] == 4
+    assert client.post("/_sim/reset").get_json()["scenario_version"] == 4
 
 
 def test_invalid_scenario_is_400_with_every_problem(client):

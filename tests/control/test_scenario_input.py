@@ -69,7 +69,7 @@ def test_a_name_outside_the_scenario_directory_is_refused_alike(sim, name):
     body = refused(sim.post("/_sim/scenario", json={"name": name}), "name")
     assert time.perf_counter() - started < 1
     assert body["error"] == (f"name: {name!r} is not a bundled scenario or a .yaml file in the scenario "
-                             f"directory; bundled: {', '.join(sorted(p.stem for p in (ROOT / 'scenarios').glob('*.yaml')))}")
+                             f"directory; bundled: {', '.join(sorted(p.stem for p in (ROOT / 'simulator' / 'bundled_scenarios').glob('*.yaml')))}")
     assert sim.get("/_sim/health").get_json()["scenario"] == "default"
 
 

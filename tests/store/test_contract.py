@@ -468,3 +468,10 @@ def test_removing_a_tenant_drops_its_run_and_only_its_run(store):
     assert store.run("gone").record("kind", "k") is None
     assert store.run("kept").get("toy", "m1", "A") is not None
     assert [t.name for t in store.tenants()] == ["kept"]
+
+
+def test_a_redis_password_is_never_shown():
+    from simulator.store.redis import _without_password
+    assert _without_password("redis://:s3cret@10.0.0.5:6380/2") == "redis://:***@10.0.0.5:6380/2"
+    assert _without_password("redis://app:s3cret@cache/0") == "redis://app:***@cache/0"
+    assert _without_password("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"
