@@ -80,10 +80,9 @@ def create_app(settings: Settings | None = None, *, scenario: scenarios.Scenario
     def start_provider_call():
         g.started = time.perf_counter()
         access.require(request.path, settings.admin_token)
+        tenants.sweep()          # idle tenants go, at most once a minute per process
         tenant = request.environ.get(TENANT_KEY)
         box = sandbox if tenant is None else tenants.for_request(tenant)
-        if tenant is None:
-            tenants.sweep()      # idle tenants go, at most once a minute per process
         if box is None:
             g.unknown_tenant = True
             raise NotFound(f"no tenant {tenant[:64]!r}: it was never made, was deleted, or "

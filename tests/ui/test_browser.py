@@ -162,3 +162,29 @@ def test_every_page_loads_clean_and_stays_live(ui, path):
     ui.goto(f"{ui.base}{path}")
     ui.wait_for_timeout(2200)          # two polls of every live fragment
     assert ui.locator("#clock-time").count() == 1
+
+
+def test_a_tenant_s_dashboard_shows_and_changes_only_that_tenant(browser, sim):
+    """`<base_url>/_sim/ui/` of a tenant: its links, fragments and buttons all stay under the
+    tenant's prefix, and pressing pay there changes the tenant's order, not the root's."""
+    sim.restore()
+    made = requests.post(f"{sim.url}/_sim/tenants", json={"name": "ui-tenant"}, timeout=5).json()
+    base = made["base_url"]
+    context, page = watched_page(browser, sim.url, http_errors_under="/_sim/")
+    seen = []
+    page.on("request", lambda r: seen.append(r.url))
+    try:
+        page.goto(f"{base}/_sim/ui/")
+        page.fill("input[name=q]", "MT-VA-BCA-PENDING")
+        page.click("form.filters button")
+        page.click("a:text-is('MT-VA-BCA-PENDING')")
+        page.wait_for_selector("h1:has-text('midtrans order MT-VA-BCA-PENDING')")
+        page.click("button.event:text-is('pay')")
+        page.wait_for_function("document.getElementById('order-status').textContent === 'settlement'", timeout=LIVE)
+        page.wait_for_timeout(1200)                 # at least one live refresh of the fragments
+    finally:
+        context.close()
+        requests.delete(f"{sim.url}/_sim/tenants/ui-tenant", timeout=5)
+    assert page.problems == []
+    assert seen and all(url.startswith(f"{base}/") for url in seen), [u for u in seen if not u.startswith(base)]
+    assert requests.get(f"{sim.url}/_sim/orders/midtrans/MT-VA-BCA-PENDING", timeout=5).json()["status"] == "pending"
