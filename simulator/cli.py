@@ -21,6 +21,7 @@ import atexit
 import os
 import resource
 import shutil
+import socket
 import sys
 import tempfile
 
@@ -38,6 +39,39 @@ def _prog() -> str:
 def _fail(message: str) -> int:
     print(f"{_prog()}: error: {message}", file=sys.stderr)
     return 2
+
+
+MAX_THREADS, MAX_WORKERS = 1024, 256
+
+
+def _check(settings: Settings) -> str | None:
+    """The first setting no server could start with, as a one-line error naming its flag."""
+    if not 0 <= settings.port <= 65535:
+        return f"--port {settings.port}: expected 0-65535 (0 picks a free port)"
+    if not 1 <= settings.threads <= MAX_THREADS:
+        return f"--threads {settings.threads}: expected 1-{MAX_THREADS}"
+    if not 1 <= settings.workers <= MAX_WORKERS:
+        return f"--workers {settings.workers}: expected 1-{MAX_WORKERS}"
+    try:
+        socket.getaddrinfo(settings.host, settings.port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        return f"--host {settings.host}: not a valid address or host name ({getattr(exc, 'strerror', None) or exc})"
+    return None
+
+
+def _port_free(host: str, port: int) -> str | None:
+    """Before gunicorn's workers start: can anything listen there? (gunicorn itself retries
+    for seconds, then prints several lines.)"""
+    if port == 0:
+        return None
+    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return f"--host {host} --port {port}: cannot listen: {exc.strerror or exc}"
+    return None
 
 
 def _raise_open_files_limit() -> None:
@@ -84,11 +118,9 @@ def serve(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return _fail(str(exc))
     from simulator.control.access import is_loopback, refusal
-    refused = refusal(settings.host, settings.admin_token, settings.insecure_control)
+    refused = _check(settings) or refusal(settings.host, settings.admin_token, settings.insecure_control)
     if refused:
         return _fail(refused)
-    if settings.workers < 1:
-        return _fail(f"--workers {settings.workers}: expected 1 or more")
     _raise_open_files_limit()
     try:
         settings, note, app = _prepare_store(settings)
@@ -112,6 +144,9 @@ def serve(args: argparse.Namespace) -> int:
 
     if settings.workers > 1:
         from simulator.serving import serve_workers
+        taken = _port_free(settings.host, settings.port)
+        if taken:
+            return _fail(taken)
 
         def ready(url: str) -> None:
             probe = create_app(settings)
@@ -152,35 +187,81 @@ def validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog=_prog(), description=__doc__.splitlines()[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog=__doc__.split("\n", 2)[2])
-    parser.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=None,
-                        help="port to listen on (default 8080; 0 picks a free port and prints it)")
-    parser.add_argument("--scenario", default=None,
-                        help="bundled scenario name (see simulator/bundled_scenarios/) or a path to a YAML file "
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line naming the flag, exit code 2 (no usage dump)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{_prog()}: error: {message}\n")
+
+
+def _server_flags(parser: argparse.ArgumentParser, default) -> None:
+    """The flags of serving, on the main parser and on `serve` (`default`: None there,
+    SUPPRESS here, so that `--port 1 serve` keeps the 1)."""
+    parser.add_argument("--host", default=default, help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=default,
+                        help="port to listen on, 0-65535 (default 8080; 0 picks a free port and prints it)")
+    parser.add_argument("--scenario", default=default,
+                        help="a bundled scenario's name (listed below) or a path to a YAML file "
                              "(default: default)")
-    parser.add_argument("--store", default=None,
+    parser.add_argument("--store", default=default,
                         help="'memory' (default), 'sqlite:PATH' (a file: processes on this host "
                              "share it, a restart keeps every order) or 'redis://HOST:PORT/DB' "
                              "(hosts share it)")
-    parser.add_argument("--workers", type=int, default=None,
-                        help="processes serving the port, sharing one run (default 1; with the "
-                             "memory store, more than 1 uses a private SQLite file)")
-    parser.add_argument("--fresh", action="store_true",
+    parser.add_argument("--workers", type=int, default=default,
+                        help=f"processes serving the port, sharing one run, 1-{MAX_WORKERS} (default 1; "
+                             "with the memory store, more than 1 uses a private SQLite file)")
+    parser.add_argument("--fresh", action="store_true", default=default,
                         help="discard a run the store already holds and load --scenario")
-    parser.add_argument("--insecure-control", action="store_true",
+    parser.add_argument("--insecure-control", action="store_true", default=default,
                         help="allow a non-loopback --host without SIM_ADMIN_TOKEN: /_sim (every "
                              "merchant's credentials, the whole state) open to the network")
-    parser.add_argument("--threads", type=int, default=None, help="threads per process (default 16)")
-    parser.add_argument("--scenario-dir", default=None,
+    parser.add_argument("--threads", type=int, default=default,
+                        help=f"threads per process, 1-{MAX_THREADS} (default 16)")
+    parser.add_argument("--scenario-dir", default=default,
                         help="directory whose .yaml files POST /_sim/scenario {\"name\"} may load, "
                              "besides the bundled ones (default: scenarios)")
-    sub = parser.add_subparsers(dest="command", metavar="{validate}")
+
+
+def _epilog() -> str:
+    from dataclasses import fields
+    examples = __doc__.split("\n", 2)[2]
+    variables = "\n".join(f"  SIM_{f.name.upper():<24} default {f.default!r}" for f in fields(Settings))
+    return (f"{examples}\nBundled scenarios: {', '.join(scenarios.bundled_names())}\n\n"
+            "The control API's index is http://HOST:PORT/_sim (links to every endpoint, the OpenAPI\n"
+            "documents and the dashboard at /_sim/ui/); /_sim/health says what is loaded.\n\n"
+            f"Every setting is also an environment variable (a flag wins over it):\n{variables}\n"
+            "  SIM_ADMIN_TOKEN asks /_sim for 'Authorization: Bearer <token>' (required off loopback).\n")
+
+
+def _unknown_flag(argv: list[str], parsers: list[argparse.ArgumentParser]) -> str | None:
+    """The first `--flag` no parser knows, with the closest known one. (argparse alone would
+    take `--prot 9000`'s 9000 for a subcommand and complain about that instead.)"""
+    from simulator.suggest import did_you_mean
+    known = {option for p in parsers for action in p._actions for option in action.option_strings}
+    for token in argv:
+        if token == "--":
+            return None
+        if token.startswith("-") and not token.lstrip("-").replace(".", "").isdigit() and token != "-":
+            flag = token.split("=", 1)[0]
+            if flag not in known:
+                return f"unrecognized flag {flag}{did_you_mean(flag, sorted(known)).replace(chr(39), '')}"
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    from simulator import __version__
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = _OneLineParser(prog=_prog(), description=__doc__.splitlines()[0],
+                            formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_epilog())
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _server_flags(parser, None)
+    sub = parser.add_subparsers(dest="command", metavar="{serve,validate}", parser_class=_OneLineParser)
+    serve_parser = sub.add_parser("serve", help="serve the simulator (the default: the same as no subcommand)")
+    _server_flags(serve_parser, argparse.SUPPRESS)
     check = sub.add_parser("validate", help="check a scenario file; exit 1 with its errors")
     check.add_argument("scenario", help="bundled scenario name or a path to a YAML file")
+    unknown = _unknown_flag(argv, [parser, serve_parser, check])
+    if unknown:
+        return _fail(unknown)
     args = parser.parse_args(argv)
     return validate(args) if args.command == "validate" else serve(args)
-

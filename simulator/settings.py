@@ -10,8 +10,18 @@ import os
 from dataclasses import dataclass, fields, replace
 
 ONE_MIB = 1024 * 1024
-_PARSERS = {"int": int, "float": float,
-            "bool": lambda text: text.strip().lower() in ("1", "true", "yes", "on")}
+TRUE, FALSE = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
+
+
+def _bool(text: str) -> bool:
+    word = text.strip().lower()
+    if word not in TRUE + FALSE:
+        raise ValueError("expected 1/0, true/false, yes/no or on/off")
+    return word in TRUE
+
+
+_PARSERS = {"int": int, "float": float, "bool": _bool}
+_EXPECTED = {"int": "expected an integer", "float": "expected a number"}
 
 
 @dataclass(frozen=True)
@@ -47,8 +57,13 @@ class Settings:
         """Defaults, then SIM_<FIELD> variables, then explicit overrides (CLI flags)."""
         values = {}
         for field in fields(cls):
-            raw = environ.get(f"SIM_{field.name.upper()}")
+            variable = f"SIM_{field.name.upper()}"
+            raw = environ.get(variable)
             if raw is not None:
-                values[field.name] = _PARSERS.get(field.type, str)(raw)
+                try:
+                    values[field.name] = _PARSERS.get(field.type, str)(raw)
+                except ValueError as exc:
+                    raise ValueError(f"{variable}={raw[:40]!r}: "
+                                     f"{_EXPECTED.get(field.type) or exc}") from None
         values.update({k: v for k, v in overrides.items() if v is not None})
         return replace(cls(), **values)

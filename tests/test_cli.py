@@ -1,11 +1,14 @@
 """The command line (`payment-sandbox`, and `python run.py` in a checkout): validate, --help,
 --port 0, a restart on a SQLite file, and the installed script run from another directory."""
 
+import os
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import requests
 
 from tests.live import SimProcess
@@ -121,3 +124,65 @@ def test_the_installed_script_finds_the_bundled_scenarios_from_any_directory(tmp
         assert loaded.status_code == 200 and loaded.json()["scenario"] == "expired-orders"
     bad = _script("--port", "0", "--store", "postgres://x", cwd=tmp_path)
     assert bad.returncode == 2 and bad.stderr.startswith("payment-sandbox: error: --store")
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--threads", "0"], "--threads 0: expected 1-1024"),
+    (["--threads", "-3"], "--threads -3: expected 1-1024"),
+    (["--workers", "0"], "--workers 0: expected 1-256"),
+    (["--port", "70000"], "--port 70000: expected 0-65535 (0 picks a free port)"),
+    (["--port", "-1"], "--port -1: expected 0-65535 (0 picks a free port)"),
+    (["--port", "abc"], "argument --port: invalid int value: 'abc'"),
+    (["--host", "999.1.1.1"], "--host 999.1.1.1: not a valid address or host name"),
+    (["--prot", "9000"], "unrecognized flag --prot; did you mean --port?"),
+    (["--scenaro=expired-orders"], "unrecognized flag --scenaro; did you mean --scenario?"),
+    (["validate", "--scenari", "x"], "unrecognized flag --scenari; did you mean --scenario?"),
+    (["serve", "--threads", "0"], "--threads 0: expected 1-1024"),
+    (["--store", "sqlite:/proc/self/no/such.db"], "--store sqlite:/proc/self/no/such.db: cannot open it"),
+])
+def test_a_bad_flag_is_one_line_naming_it_with_exit_code_2(args, says):
+    result = _run(*args) if "--port" in args or "validate" in args else _run("--port", "0", *args)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stdout == "" and "Traceback" not in result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("run.py: error: ") and says in line, line
+
+
+def test_a_bad_environment_variable_is_one_line_naming_it():
+    for variable, value, says in [("SIM_PORT", "abc", "SIM_PORT='abc': expected an integer"),
+                                  ("SIM_FRESH", "maybe", "SIM_FRESH='maybe': expected 1/0, true/false"),
+                                  ("SIM_THREADS", "0", "--threads 0: expected 1-1024")]:
+        result = subprocess.run([sys.executable, "run.py"], cwd=ROOT, capture_output=True, text=True,
+                                timeout=60, env={**os.environ, variable: value})
+        assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert says in result.stderr
+
+
+def test_a_port_in_use_is_one_line(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        for workers in ("1", "2"):
+            result = subprocess.run([sys.executable, "run.py", "--port", port, "--workers", workers],
+                                    cwd=ROOT, capture_output=True, text=True, timeout=60)
+            assert result.returncode == 2, result.stderr
+            assert result.stderr.strip().splitlines() == [
+                f"run.py: error: --host 127.0.0.1 --port {port}: cannot listen: Address already in use"]
+
+
+def test_serve_is_the_default_subcommand_and_version_prints_one():
+    for args in (["serve"], ["--port", "0", "serve"], ["serve", "--scenario", "expired-orders"]):
+        with SimProcess(*args) as sim:
+            assert requests.get(f"{sim.url}/_sim/health", timeout=5).json()["status"] == "ok"
+    from simulator import __version__
+    version = _run("--version")
+    assert version.returncode == 0 and version.stdout == f"run.py {__version__}\n"
+
+
+def test_help_lists_bundled_scenarios_environment_variables_and_the_control_api():
+    out = _run("--help").stdout
+    assert "Bundled scenarios: apply-then-fail, cancel-timeouts-and-5xx, default," in out
+    for variable in ("SIM_PORT", "SIM_STORE", "SIM_ADMIN_TOKEN", "SIM_TENANT_IDLE_TIMEOUT"):
+        assert variable in out
+    assert "http://HOST:PORT/_sim" in out and "{serve,validate}" in out
