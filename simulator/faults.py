@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
 from .clock import parse_duration
-from .limits import DEFAULT_LIMITS, Limits, key_shown, shown
+from .limits import DEFAULT_LIMITS, Limits, shown
 
 MATCH_KEYS = ("provider", "endpoint", "merchant", "order_id", "method")
 ACTIONS = ("delay", "status", "reset", "hang", "malformed", "empty", "content_type",
@@ -103,10 +103,7 @@ def parse_fault(item: Any, providers: Iterable[str], problems, where: str,
         return None
     prefix = f"{where}." if where else ""
     count = len(problems.items)
-    for key in item:
-        if key not in MATCH_KEYS and key not in CONTROL_KEYS:
-            problems.add(f"{prefix}{key_shown(key)}", "unknown key; expected one of "
-                         f"{', '.join(MATCH_KEYS + CONTROL_KEYS)}")
+    problems.unknown_keys(item, MATCH_KEYS + CONTROL_KEYS, where)
 
     action = item.get("action")
     if action not in ACTIONS:

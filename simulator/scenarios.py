@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 import yaml
 
@@ -24,6 +24,7 @@ from .ids import Randomness
 from .limits import DEFAULT_LIMITS, Limits, key_shown, nesting_depth, shown
 from .merchants import Merchant, MerchantDirectory
 from .orders import Order, Transition
+from .suggest import did_you_mean
 
 # inside the package, so that any install (wheel, editable, container) run from any
 # directory finds them: `--scenario expired-orders`, the pytest plugin's default
@@ -31,6 +32,12 @@ BUNDLED_DIR = Path(__file__).resolve().parent / "bundled_scenarios"
 MAX_AMOUNT = 10 ** 15          # no provider takes more (Midtrans: 13 digits; Finpay 14)
 WHOLE, CENTS = Decimal(1), Decimal("0.01")
 MAX_DEPTH = 64                 # no scenario nests deeper than ~6; YAML's composer recurses
+SCENARIO_KEYS = ("name", "description", "seed", "clock", "merchants", "orders", "faults")
+INFORMATION_KEYS = ("source", "bundled")   # in GET /_sim/scenario's answer; ignored when loaded
+CLOCK_KEYS = ("start", "frozen")
+MERCHANT_KEYS = ("provider", "id", "name", "credentials", "features", "notification_url")
+GENERATE_KEYS = ("provider", "merchant", "count", "statuses", "channels", "amount", "currency",
+                 "expires_in")
 ORDER_KEYS = ("provider", "merchant", "order_id", "transaction_id", "amount", "currency",
               "channel", "bank", "status", "expires_in", "expires_at", "extra")
 
@@ -63,6 +70,15 @@ class Problems:
 
     def add(self, path: str, message: str) -> None:
         self.items.append(f"{self.source}: {path}: {message}" if path else f"{self.source}: {message}")
+
+    def unknown_keys(self, item: Iterable, allowed, where: str, what: str = "") -> None:
+        """One problem per key of `item` not in `allowed`, with the closest allowed key:
+        a typo (`notifcation_url`) must never be silently ignored."""
+        prefix = f"{where}." if where else ""
+        for key in item:
+            if key not in allowed:
+                self.add(f"{prefix}{key_shown(key)}", f"unknown key{what}; expected one of "
+                         f"{', '.join(sorted(allowed))}{did_you_mean(key, allowed)}")
 
     def raise_if_any(self) -> None:
         if self.items:
@@ -166,6 +182,7 @@ def from_mapping(data: Any, source: str, providers: Mapping[str, Any],
         problems.add("", f"expected a mapping with name, merchants, orders…; got {type(data).__name__}")
         problems.raise_if_any()
 
+    problems.unknown_keys([k for k in data if k not in INFORMATION_KEYS], SCENARIO_KEYS, "")
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         problems.add("name", "required; expected a non-empty string")
@@ -193,6 +210,7 @@ def _clock(clock: Any, problems: Problems) -> tuple[datetime | None, bool]:
     if not isinstance(clock, dict):
         problems.add("clock", "expected a mapping like {start: '2026-01-15T10:00:00+07:00', frozen: true}")
         return None, False
+    problems.unknown_keys(clock, CLOCK_KEYS, "clock")
     start = None
     if "start" in clock:
         raw = clock["start"]
@@ -221,6 +239,7 @@ def _merchants(items: Any, providers: Mapping[str, Any], problems: Problems) -> 
         if not isinstance(item, dict):
             problems.add(where, "expected a mapping with provider, id, credentials")
             continue
+        problems.unknown_keys(item, MERCHANT_KEYS, where)
         provider = _provider(item.get("provider"), providers, f"{where}.provider", problems)
         merchant_id = item.get("id")
         if not isinstance(merchant_id, (str, int)) or isinstance(merchant_id, bool) or str(merchant_id) == "":
@@ -306,11 +325,8 @@ def check_order(item: Any, where: str, providers, merchants: MerchantDirectory,
     provider = _provider(item.get("provider"), providers, f"{where}provider", problems)
     if provider is None:
         return None
-    allowed = set(ORDER_KEYS) | set(provider.order_fields)
-    for key in item:
-        if key not in allowed:
-            problems.add(f"{where}{key_shown(key)}", f"unknown key for a {provider.name} order; "
-                         f"expected one of {', '.join(sorted(allowed))}")
+    problems.unknown_keys(item, ORDER_KEYS + tuple(provider.order_fields), where.rstrip("."),
+                          f" for a {provider.name} order")
     spec = dict(item)
     spec["merchant"] = _merchant_of(item, provider, merchants, f"{where}merchant", problems)
     for key in ("order_id", "transaction_id"):
@@ -403,11 +419,7 @@ def _generate_spec(block: Any, where: str, providers, merchants, problems, limit
     provider = _provider(block.get("provider"), providers, f"{where}.provider", problems)
     if provider is None:
         return None
-    allowed = {"provider", "merchant", "count", "statuses", "channels", "amount", "currency",
-               "expires_in"}
-    for key in block:
-        if key not in allowed:
-            problems.add(f"{where}.{key_shown(key)}", f"unknown key; expected one of {', '.join(sorted(allowed))}")
+    problems.unknown_keys(block, GENERATE_KEYS, where)
     count = block.get("count")
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= limits.max_orders:
         problems.add(f"{where}.count", f"{shown(count)} is not a count; expected 1..{limits.max_orders} "
@@ -421,6 +433,7 @@ def _generate_spec(block: Any, where: str, providers, merchants, problems, limit
                                  f"{where}.channels", f"{provider.name} channel", problems)}
     amount = block.get("amount", {"min": 10000, "max": 1000000})
     if isinstance(amount, dict):
+        problems.unknown_keys(amount, ("min", "max"), f"{where}.amount")
         low = _amount(amount.get("min"), f"{where}.amount.min", problems)
         high = _amount(amount.get("max"), f"{where}.amount.max", problems)
         if low is not None and high is not None and low > high:

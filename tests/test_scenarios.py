@@ -116,3 +116,25 @@ def test_generated_ids_are_unique_in_a_block():
     scenario = parse(text, "many.yaml", PROVIDERS)
     ids = [o.order_id for o in build_orders(scenario, PROVIDERS, datetime.now(timezone.utc), Randomness(scenario.seed))]
     assert len(set(ids)) == 3 and [i.rsplit("-", 1)[1] for i in ids] == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("name: x\nmerchant: []", "scenarios/x.yaml: merchant: unknown key; expected one of clock, "
+     "description, faults, merchants, name, orders, seed; did you mean 'merchants'?"),
+    ("name: x\nclock: {start: '2026-01-01T00:00:00Z', frozn: true}",
+     "scenarios/x.yaml: clock.frozn: unknown key; expected one of frozen, start; did you mean 'frozen'?"),
+    ("name: x\nmerchants:\n  - {provider: midtrans, id: G, credentials: {server_key: K}, notifcation_url: 'http://h'}",
+     "scenarios/x.yaml: merchants[0].notifcation_url: unknown key; expected one of credentials, features, id, "
+     "name, notification_url, provider; did you mean 'notification_url'?"),
+    ("name: x\nmerchants:\n  - {provider: midtrans, id: G, credentials: {server_key: K}}\n"
+     "orders:\n  - {provider: midtrans, order_id: A, amount: 1, stauts: pending}",
+     "did you mean 'status'?"),
+    ("name: x\nmerchants:\n  - {provider: midtrans, id: G, credentials: {server_key: K}}\n"
+     "orders:\n  - generate: {provider: midtrans, cout: 3}", "orders[0].generate.cout: unknown key"),
+    ("name: x\nfaults:\n  - {provider: midtrans, action: status, status: 503, tims: 2}",
+     "scenarios/x.yaml: faults[0].tims: unknown key; expected one of "),
+])
+def test_a_mistyped_key_is_an_error_with_the_closest_key(body, expected):
+    with pytest.raises(ScenarioError) as caught:
+        _parse(body)
+    assert any(expected in p for p in caught.value.problems), caught.value.problems

@@ -8,6 +8,8 @@ expected; a refused lifecycle event is a 409 with the reason.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import os
 import re
 
@@ -16,7 +18,10 @@ from flask import Blueprint, request
 from .. import scenarios
 from ..clock import parse_duration, parse_instant
 from ..orders import Order, Refusal, UNKNOWN_EVENT
+from ..limits import shown
+from ..merchants import MerchantDirectory
 from ..store import DuplicateOrder
+from ..suggest import did_you_mean
 from ..wire import BodyError, json_response, read_json, sandbox
 
 control_api = Blueprint("sim", __name__)
@@ -63,6 +68,16 @@ def json_object() -> dict:
         return {}
     if not isinstance(body, dict):
         raise ControlError(f"expected a JSON object; got {type(body).__name__}")
+    return body
+
+
+def only_keys(body: dict, allowed: tuple[str, ...], what: str) -> dict:
+    """`body`, or a 400 naming its first key not in `allowed` (with the closest one): a
+    mistyped key must never be ignored."""
+    for key in body:
+        if key not in allowed:
+            raise ControlError(f"{key[:40]}: not a {what} field; expected {', '.join(allowed)}"
+                               f"{did_you_mean(key, allowed)}", field=key[:40])
     return body
 
 
@@ -160,11 +175,32 @@ def reset():
 
 @control_api.get("/scenario")
 def current_scenario():
+    """The loaded scenario as a document POST /_sim/scenario takes back: its orders, faults
+    and clock as written (generate: blocks stay blocks), its merchants as they are now
+    (PATCH changes included). `source` and `bundled` are only information."""
     box = sandbox()
-    return json_response({"name": box.scenario.name, "description": box.scenario.description,
-                          "source": box.scenario.source, "seed": box.scenario.seed,
-                          "merchants": [m.to_dict() for m in box.merchants],
+    raw = box.scenario.raw
+    document = {"name": box.scenario.name, "description": box.scenario.description,
+                "seed": box.scenario.seed}
+    if raw.get("clock") is not None:
+        document["clock"] = _plain(raw["clock"])
+    document["merchants"] = [{k: v for k, v in m.to_dict().items() if v not in (None, {})}
+                             for m in box.merchants]
+    document["orders"] = _plain(raw.get("orders") or [])
+    document["faults"] = _plain(raw.get("faults") or [])
+    return json_response({**document, "source": box.scenario.source,
                           "bundled": scenarios.bundled_names()})
+
+
+def _plain(value):
+    """YAML's dates and times as the ISO text a scenario also accepts."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return value
 
 
 @control_api.post("/scenario")
@@ -203,7 +239,7 @@ def read_clock():
 @control_api.post("/clock")
 def move_clock():
     clock = sandbox().clock
-    body = json_object()
+    body = only_keys(json_object(), ("advance", "set", "frozen"), "clock")
     frozen = body.get("frozen")
     if frozen is not None and not isinstance(frozen, bool):
         raise ControlError(f"frozen: {frozen!r} is not true or false", field="frozen")
@@ -263,3 +299,33 @@ def clear_journal():
 @control_api.get("/merchants")
 def merchants():
     return json_response({"merchants": [m.to_dict() for m in sandbox().merchants]})
+
+
+MERCHANT_CHANGES = ("notification_url", "features")
+
+
+@control_api.patch("/merchants/<provider>/<merchant_id>")
+def change_merchant(provider: str, merchant_id: str):
+    """Point a merchant's notifications somewhere else, or switch its features, on a running
+    server: every process sees it at its next request; orders stay."""
+    box = sandbox()
+    merchant = box.merchants.get(provider, merchant_id)
+    if merchant is None:
+        raise ControlError(f"no {provider[:40]} merchant {merchant_id[:64]!r}", 404)
+    body = only_keys(json_object(), MERCHANT_CHANGES, "merchant change")
+    changes = {}
+    if "notification_url" in body:
+        url = body["notification_url"]
+        if url is not None and not (isinstance(url, str) and url.startswith(("http://", "https://"))
+                                    and len(url) <= 2048):
+            raise ControlError(f"notification_url: {shown(url)} is not an http(s) URL (or null for none)",
+                               field="notification_url")
+        changes["notification_url"] = url
+    if "features" in body:
+        features = body["features"]
+        if not isinstance(features, dict):
+            raise ControlError("features: expected a mapping of feature flags", field="features")
+        changes["features"] = {**merchant.features, **features}
+    changed = dataclasses.replace(merchant, **changes)
+    box.replace_merchants(MerchantDirectory(changed if m is merchant else m for m in box.merchants))
+    return json_response(changed.to_dict())

@@ -17,7 +17,7 @@ from .. import scenarios
 from ..store import DEFAULT_TENANT
 from ..tenants import ROOT_KEY, TenantError
 from ..wire import json_response, sandbox
-from .api import ControlError, control_api, json_object
+from .api import ControlError, control_api, json_object, only_keys
 
 KEYS = ("name", "scenario")
 
@@ -33,11 +33,7 @@ def base_url(name: str) -> str:
 
 @control_api.post("/tenants")
 def create_tenant():
-    body = json_object()
-    unknown = sorted(set(body) - set(KEYS))
-    if unknown:
-        raise ControlError(f"{unknown[0]}: not a tenant field; expected name and scenario",
-                           field=unknown[0])
+    body = only_keys(json_object(), KEYS, "tenant")
     scenario = _scenario(body.get("scenario"))
     try:
         name = _tenants().create(body.get("name"), scenario)

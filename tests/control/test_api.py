@@ -209,3 +209,43 @@ def test_reset_of_a_run_too_large_for_a_snapshot_builds_it_again(default_scenari
     client.post("/_sim/orders/midtrans/MT-VA-BCA-PENDING/pay")
     assert client.post("/_sim/reset").status_code == 200
     assert client.get("/_sim/orders/midtrans/MT-VA-BCA-PENDING").get_json()["status"] == "pending"
+
+
+def test_a_merchant_s_notification_url_can_be_set_on_a_running_server(client):
+    changed = client.patch("/_sim/merchants/midtrans/G000000001",
+                           json={"notification_url": "http://127.0.0.1:9/hooks"})
+    assert changed.status_code == 200 and changed.get_json()["notification_url"] == "http://127.0.0.1:9/hooks"
+    [merchant] = [m for m in client.get("/_sim/merchants").get_json()["merchants"] if m["id"] == "G000000001"]
+    assert merchant["notification_url"] == "http://127.0.0.1:9/hooks"
+    client.post("/_sim/reset")                      # a reset restores orders, not merchant changes
+    assert client.get("/_sim/scenario").get_json()["merchants"][0]["notification_url"] == "http://127.0.0.1:9/hooks"
+    assert client.patch("/_sim/merchants/midtrans/G000000001",
+                        json={"notification_url": None}).get_json()["notification_url"] is None
+
+
+def test_a_merchant_change_refuses_typos_and_bad_values(client):
+    typo = client.patch("/_sim/merchants/midtrans/G000000001", json={"notifcation_url": "http://x"})
+    assert typo.status_code == 400 and typo.get_json() == {
+        "error": "notifcation_url: not a merchant change field; expected notification_url, features; "
+                 "did you mean 'notification_url'?", "field": "notifcation_url"}
+    bad = client.patch("/_sim/merchants/midtrans/G000000001", json={"notification_url": "ftp://x"})
+    assert bad.status_code == 400 and bad.get_json()["field"] == "notification_url"
+    assert client.patch("/_sim/merchants/midtrans/NOPE", json={}).status_code == 404
+    assert client.get("/_sim/merchants").get_json()["merchants"][0]["notification_url"] is None
+
+
+def test_the_scenario_reads_back_with_its_orders_and_loads_again(client):
+    document = client.get("/_sim/scenario").get_json()
+    assert document["orders"][0]["order_id"] == "sim-order-1001"
+    assert any("generate" in o for o in document["orders"])            # blocks stay blocks
+    document["orders"].append({"provider": "midtrans", "order_id": "EDITED-1", "amount": 1000})
+    loaded = client.post("/_sim/scenario", json=document)               # source/bundled are ignored
+    assert loaded.status_code == 200
+    assert client.get("/_sim/orders/midtrans/EDITED-1").status_code == 200
+    assert loaded.get_json()["orders"] == client.get("/_sim/health").get_json()["orders"]
+
+
+def test_the_clock_body_refuses_a_typo(client):
+    answer = client.post("/_sim/clock", json={"advnce": "1h"})
+    assert answer.status_code == 400 and answer.get_json()["field"] == "advnce"
+    assert "did you mean 'advance'?" in answer.get_json()["error"]
