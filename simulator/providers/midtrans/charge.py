@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ... import creation
+from ...payer import qris
 from ...merchants import Merchant
 from ...orders import Order
 from ...wire import annotate, own_url, sandbox
@@ -67,7 +68,7 @@ def place(request: ChargeRequest, merchant: Merchant, source: str = "api",
         extra.update(bill_key=request.options.get("bill_key") or box.rand.digits(12),
                      biller_code=BILLER_CODE)
     elif method.payment_type in ("gopay", "qris"):
-        extra["qr_string"] = qr_string(merchant.name or merchant.id, request.amount, transaction_id)
+        extra["qr_string"] = qris.payload(merchant.name or merchant.id, request.amount, transaction_id)
         extra["actions"] = _actions(method, transaction_id)
         if method.payment_type == "qris":
             extra["acquirer"] = request.options.get("acquirer", "gopay")
@@ -207,26 +208,3 @@ def _actions(method: PaymentMethod, transaction_id: str) -> list[dict]:
             {"name": "cancel", "method": "POST", "url": own_url("cancel", tx_id=transaction_id)},
         ]
     return actions
-
-
-def qr_string(merchant_name: str, amount, reference: str) -> str:
-    """An EMVCo merchant-presented QR payload (QRIS layout), ending in its CRC-16."""
-    def tlv(tag: str, value: str) -> str:
-        return f"{tag}{len(value):02d}{value}"
-    account = tlv("00", "ID.CO.QRIS.WWW") + tlv("01", "936009140000000000") + tlv("03", "UMI")
-    payload = (tlv("00", "01") + tlv("01", "12") + tlv("26", account) + tlv("52", "5999")
-               + tlv("53", "360") + tlv("54", str(int(amount))) + tlv("58", "ID")
-               + tlv("59", (merchant_name or "MERCHANT")[:25].upper()) + tlv("60", "JAKARTA")
-               + tlv("62", tlv("01", reference.replace("-", "")[:25])) + "6304")
-    return payload + f"{_crc16(payload.encode()):04X}"
-
-
-def _crc16(data: bytes) -> int:
-    """CRC-16/CCITT-FALSE, as EMVCo specifies for tag 63."""
-    crc = 0xFFFF
-    for byte in data:
-        crc ^= byte << 8
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x1021) if crc & 0x8000 else crc << 1
-            crc &= 0xFFFF
-    return crc

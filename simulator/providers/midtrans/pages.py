@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 from flask import Response, request
 
 from ... import creation, payer
+from ...payer import qris
 from ...orders import Order
 from ...wire import Stop, sandbox
 from . import charge, notify
@@ -62,7 +63,7 @@ def qr(order: Order) -> str | None:
     if order.channel not in ("gopay", "qris"):
         return None
     merchant = sandbox().merchants.get("midtrans", order.merchant)
-    return order.extra.get("qr_string") or charge.qr_string(
+    return order.extra.get("qr_string") or qris.payload(
         (merchant.name if merchant else None) or order.merchant, order.amount, order.transaction_id)
 
 
