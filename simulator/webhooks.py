@@ -230,14 +230,19 @@ class Dispatcher:
             self.store.finish_attempt(tenant, delivery.id, attempt, None, None, FAILED)
 
 
+# an order's own notification URL, from its create call (DOKU override_notification_url,
+# Finpay callbackUrl, KwikPaisa notify_url…): it wins over the merchant's
+NOTIFICATION_URL_OVERRIDE = "notification_url_override"
+
+
 def notifying(sandbox) -> Callable:
     """The change listener that turns a sandbox's status changes into deliveries."""
     def on_change(before, after, transition) -> None:
         notifier = sandbox.providers[after.provider].notifier
         merchant = sandbox.merchants.get(after.provider, after.merchant)
-        if notifier is None or merchant is None or not merchant.notification_url:
+        url = after.extra.get(NOTIFICATION_URL_OVERRIDE) or (merchant.notification_url if merchant else None)
+        if notifier is None or merchant is None or not url:
             return
-        url = merchant.notification_url
         try:
             notification = notifier.build(after, transition, merchant, url, sandbox.clock.now(),
                                           sandbox.rand)

@@ -1,7 +1,8 @@
-"""DOKU Checkout (non-SNAP "Jokul") — Cancel Order and Check Status.
+"""DOKU Checkout (non-SNAP "Jokul") — create (Checkout), Cancel Order and Check Status.
 
-Spec: ../shared/providers/doku.md. Paths: `POST /checkout/v3/cancellations`,
-`GET /orders/v1/status/{invoice_number or Request-Id}`, at the root and under `/doku`.
+Spec: the DOKU fact sheet and its create addendum. Paths: `POST /checkout/v1/payment`,
+`POST /checkout/v3/cancellations`, `GET /orders/v1/status/{invoice_number or Request-Id}`,
+and the checkout page `/checkout-link-v2/<token_id>`, at the root and under `/doku`.
 
 Choices where the fact sheet says "simulator's choice" (or says nothing):
 
@@ -74,6 +75,39 @@ Orders and lifecycle
   over the limit, 5xx): the error envelope with the real HTTP status (404 `not_found`, 405
   `method_not_allowed`, 413 `request_entity_too_large`, …).
 
+Create: POST /checkout/v1/payment (checkout.py, checkout_request.py, pages.py)
+- Same headers, signature and Request-Id idempotency as cancel (one replay cache, keyed per
+  merchant): a retry with the same Request-Id and body is 409 with the first answer.
+- The order: ORDER_GENERATED, no channel, `original_request_id` = the create's Request-Id
+  (what cancel and notifications carry), expiring `payment_due_date` minutes (default 60)
+  after the call on the simulator clock.
+- Answer (§4): `order.amount` a string, `session_id` 32 hex, `token_id` = session id + 17
+  digits (WIB yyyy·minute·dd·HHmmss·millis), `payment.url` = this simulator's
+  `/checkout-link-v2/<token_id>` (same host, port, `/doku` mount and tenant prefix as the
+  call), `expired_date` (WIB yyyyMMddHHmmss) and `expired_datetime` (UTC), `type`, the
+  customer and additional_info echoed with `origin`, and `headers` {request_id, signature,
+  date, client_id}: the signature is DOKU's component scheme over the response object with
+  Request-Target /checkout/v1/payment (audit only; no client checks it). `response.uuid`, an
+  over-long integer in real answers, is not sent (sheet §8.6: off by default).
+- Refusals, HTTP 400 in the business envelope, all field problems at once, each naming the
+  field (`order.invoice_number must be filled`, `order.amount must greater than 0`, …);
+  malformed JSON → the body problem. Then `PAYMENT CHANNEL IS INACTIVE` when any listed code
+  is unknown or not active (the whole session is refused; DOKU's Shopee spelling
+  EMONEY_SHOPEE_PAY is accepted as EMONEY_SHOPEEPAY). A merchant's active channels are every
+  simulated channel unless its `features.active_channels` lists fewer. Then `AMOUNT NOT
+  MATCH` when line items' Σ price × quantity differs from order.amount.
+- Chosen: `payment_method_types` omitted → 200 with every active channel (the 500 one
+  account saw is left to a fault); amounts may be numeric strings with `.00`, never other
+  decimals (IDR); currency IDR only; invoice_number ≤ 30 characters only when CREDIT_CARD is
+  listed explicitly; a reused invoice_number with a new Request-Id → 400 `DUPLICATE INVOICE
+  NUMBER` whatever the first order's status (an invoice is one order here);
+  `additional_info.override_notification_url` receives this order's notifications instead of
+  the merchant's URL; `auto_redirect` is echoed, not acted on (the page links back instead).
+- The checkout page offers one button per allowed channel; choosing is DOKU generating the
+  channel transaction (`select_channel` → PENDING, a card `redirect` → REDIRECT), with the VA
+  number / payment code / QR drawn then. Pay, Fail (not for VA and convenience store) and Let
+  it expire follow; "Back to the merchant" is `order.callback_url`.
+
 HTTP Notification (notify.py)
 - Sent on SUCCESS (`pay`) and FAILED (`fail`) only; none for cancel, expiry or refund.
   Pretty-printed JSON as DOKU sends it (2-space indent, LF, no trailing newline, `": "`
@@ -93,7 +127,7 @@ HTTP Notification (notify.py)
 """
 
 from ..base import Provider
-from . import notify, openapi, render, rules
+from . import checkout, notify, openapi, pages, render, rules  # noqa: F401  (checkout: its routes)
 from .seed import prepare_order
 from .views import blueprint
 
@@ -103,7 +137,7 @@ PROVIDER = Provider(
     lifecycle=rules.LIFECYCLE,
     initial_status="ORDER_GENERATED",
     blueprint=blueprint,
-    path_prefixes=("/checkout/", "/orders/"),
+    path_prefixes=("/checkout/", "/orders/", "/checkout-link-v2/"),
     error_response=render.http_error,
     credential_keys=("client_id", "secret_key"),
     secret_credentials=("secret_key",),
@@ -114,5 +148,6 @@ PROVIDER = Provider(
     prepare_order=prepare_order,
     events_doc=rules.EVENTS_DOC,
     notifier=notify.NOTIFIER,
+    payer=pages.PAYER,
     openapi=openapi.document,
 )

@@ -33,9 +33,16 @@ def cancel():
     caller = authenticate()
     if isinstance(caller, Response):
         return caller
+    return once_per_request_id(caller, lambda: _cancel(caller))
+
+
+def once_per_request_id(caller: Caller, work) -> Response:
+    """`work()`'s (body, status) under DOKU's Request-Id idempotency (cancel and create): the
+    same Request-Id with the same body → 409 with the first answer; with another body, or
+    while the first is still running → 409 `idempotent_request`."""
     outcome = idempotency.once(sandbox().replay_cache(REPLAY_CACHE),
                                f"{caller.merchant.id}\n{caller.request_id}",
-                               signature.digest(raw_body()), lambda: _cancel(caller))
+                               signature.digest(raw_body()), work)
     if isinstance(outcome, idempotency.InFlight):
         annotate(idempotency="the first request with this Request-Id is still being processed")
         return render.error(render.REQUEST_IN_FLIGHT)
