@@ -11,6 +11,7 @@ from __future__ import annotations
 from ...openapi.fragments import (array, json_body, json_response, nullable, obj, parameter,
                                   provider_document, ref, string, with_generic_errors)
 from . import render
+from .checkout_request import DUE_MINUTES_MAX, PAYMENT_TYPES
 from .rules import CHANNEL_IDS, INVOICE_NUMBER_MAX, NOTE_MAX, REQUEST_ID_MAX
 
 SCHEMAS = {
@@ -28,6 +29,38 @@ SCHEMAS = {
         "payment": obj({"original_request_id": string("the Request-Id that created the order",
                                                       maxLength=REQUEST_ID_MAX)}, ["original_request_id"]),
         "note": string(maxLength=NOTE_MAX)}, ["order", "payment", "note"]),
+    "CheckoutRequest": obj({
+        "order": obj({"amount": {"type": ["number", "string"], "description": "IDR, whole rupiah, at most 12 digits"},
+                      "invoice_number": string(maxLength=INVOICE_NUMBER_MAX),
+                      "currency": string(enum=["IDR"]), "callback_url": string(format="uri"),
+                      "callback_url_cancel": string(format="uri"), "callback_url_result": string(format="uri"),
+                      "line_items": array(obj({"name": string(), "price": {"type": "number"},
+                                               "quantity": {"type": "integer", "minimum": 1}}))},
+                     ["amount", "invoice_number"]),
+        "payment": obj({"payment_due_date": {"type": "integer", "minimum": 1, "maximum": DUE_MINUTES_MAX,
+                                             "description": "minutes until the order expires (default 60)"},
+                        "type": string(enum=list(PAYMENT_TYPES)),
+                        "payment_method_types": {**array(string()), "description": "channels the page "
+                                                 "offers (all active ones when omitted)"}}),
+        "customer": {"type": "object"},
+        "additional_info": obj({"override_notification_url": string(format="uri")}),
+    }, ["order"]),
+    "Checkout": obj({"message": array(string(enum=["SUCCESS"])), "response": obj({
+        "order": obj({"amount": string("the amount, as a string"), "invoice_number": string(),
+                      "currency": string(), "session_id": string(pattern="^[0-9a-f]{32}$")},
+                     ["amount", "invoice_number", "session_id"]),
+        "payment": obj({"payment_method_types": array(string()), "payment_due_date": {"type": "integer"},
+                        "token_id": string(pattern="^[0-9a-f]{32}[0-9]{17}$"),
+                        "url": string("the checkout page, on this simulator", format="uri"),
+                        "expired_date": string("WIB yyyyMMddHHmmss", pattern="^[0-9]{14}$"),
+                        "expired_datetime": string("UTC"), "type": string()},
+                       ["payment_method_types", "payment_due_date", "token_id", "url", "expired_date",
+                        "expired_datetime"]),
+        "customer": {"type": "object"},
+        "additional_info": obj({"origin": {"type": "object"}}, ["origin"]),
+        "headers": obj({"request_id": string(), "signature": string(), "date": string(),
+                        "client_id": string()}, ["request_id", "signature", "date", "client_id"]),
+    }, ["order", "payment", "additional_info", "headers"])}, ["message", "response"]),
     "Status": obj({
         "order": obj({"invoice_number": string(), "amount": {"type": "number"},
                       "status": string(enum=sorted({s for s, _ in render.STATUS_FIELDS.values()}))},
@@ -74,6 +107,23 @@ def paths() -> dict:
     header_errors = (render.MISSING_HEADER, render.TIMESTAMP_FORMAT, render.TIMESTAMP_RANGE,
                      render.UNKNOWN_CLIENT, render.BAD_SIGNATURE)
     return {
+        "/checkout/v1/payment": {"post": {
+            "summary": "Create a checkout: an order and its hosted payment page",
+            "parameters": HEADERS, "security": SIGNED,
+            "requestBody": json_body(ref("CheckoutRequest"), example={
+                "order": {"amount": 150000, "invoice_number": "INV-20260115-0001",
+                          "callback_url": "https://merchant.example/doku/return"},
+                "payment": {"payment_due_date": 60, "payment_method_types": ["VIRTUAL_ACCOUNT_BCA", "QRIS"]}}),
+            "responses": with_generic_errors({
+                "200": json_response("the checkout; payment.url is the page to send the payer to",
+                                     ref("Checkout")),
+                "400": json_response("a header or signature problem, a body problem (each naming its "
+                                     "field), PAYMENT CHANNEL IS INACTIVE, AMOUNT NOT MATCH or "
+                                     "DUPLICATE INVOICE NUMBER", one_of("Error", "Messages"),
+                                     {"message": ["order.amount must greater than 0"]}),
+                "409": json_response("Request-Id seen before: the first answer again, or the "
+                                     "idempotent_request error", {"anyOf": [ref("Error"), ref("Checkout"), ref("Messages")]}),
+            }, body=True)}},
         "/checkout/v3/cancellations": {"post": {
             "summary": "Cancel an unpaid order", "parameters": HEADERS, "security": SIGNED,
             "requestBody": json_body(ref("CancelRequest"), example={
@@ -106,5 +156,6 @@ def paths() -> dict:
 def document() -> dict:
     return provider_document(
         "doku", "DOKU Checkout (non-SNAP, simulated)",
-        "Cancel Order and Check Status of DOKU Checkout orders, as the simulator answers them.",
+        "Create (Checkout), Cancel Order and Check Status of DOKU Checkout orders, as the simulator "
+        "answers them.",
         paths(), schemas=SCHEMAS, error=ref("Error"), security_schemes=SECURITY)

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import json
+
 from tests.provider_contract import ProviderContract, oversized
 
 from .client import CANCEL, NO_CANCEL_CLIENT_ID, NO_CANCEL_SECRET, call, cancel, cancel_body
 
 STATUS = "/orders/v1/status/{key}"
+CREATE = "/checkout/v1/payment"
+CHECKOUT = json.dumps({"order": {"amount": 150000, "invoice_number": "INV-DOC-1"},
+                       "payment": {"payment_method_types": ["QRIS"]}}).encode()
+
+
+def created_twice(client):
+    call(client, "POST", CREATE, CHECKOUT, request_id="R-C")
+    return call(client, "POST", CREATE, CHECKOUT, request_id="R-C")
 
 
 def twice(client):
@@ -17,6 +27,10 @@ def twice(client):
 class TestDokuDocument(ProviderContract):
     PROVIDER = "doku"
     CALLS = {
+        (CREATE, "post", "200"): lambda c: call(c, "POST", CREATE, CHECKOUT),
+        (CREATE, "post", "400"): lambda c: call(c, "POST", CREATE, b'{"order": {"amount": 0}}'),
+        (CREATE, "post", "409"): created_twice,
+        (CREATE, "post", "413"): lambda c: call(c, "POST", CREATE, oversized(c)),
         (CANCEL, "post", "200"): lambda c: cancel(c, "DK-VA-DOKU-PENDING"),
         (CANCEL, "post", "400"): lambda c: cancel(c, "DK-VA-DOKU-PENDING", drop=("Signature",)),
         (CANCEL, "post", "404"): lambda c: call(c, "POST", CANCEL, cancel_body("NOPE", "NOPE")),
