@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
+from datetime import datetime, timezone
 
 import pytest
 import requests
 
 from tests.browser import browser, sim, watched_page  # noqa: F401 (fixtures)
+from tests.providers.doku import client as doku
 
 MIDTRANS_KEY = "SB-Mid-server-SIMULATOR-KEY"
 MIDTRANS = {"Authorization": "Basic " + base64.b64encode(f"{MIDTRANS_KEY}:".encode()).decode()}
@@ -117,3 +120,53 @@ def test_midtrans_va_let_it_expire(payer, sim):
     expired = notes_for(sim, "web-snap-2", 2)[-1]
     assert (expired["transaction_status"], expired["status_code"]) == ("expire", "202")
     assert expired["signature_key"] == midtrans_signature(expired)
+
+
+# -- DOKU Checkout ---------------------------------------------------------------------------------
+
+def sim_utc_stamp(sim) -> str:
+    """The simulator's own time, as DOKU's Request-Timestamp (the sim's clock is not wall time)."""
+    now = datetime.fromisoformat(requests.get(f"{sim.url}/_sim/clock", timeout=5).json()["now"])
+    return now.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def doku_call(sim, method: str, path: str, body: bytes | None, request_id: str):
+    """A DOKU request signed from the sheet alone (tests/providers/doku/client.py)."""
+    stamp = sim_utc_stamp(sim)
+    text = doku.string_to_sign(doku.CLIENT_ID, request_id, stamp, path, None if method == "GET" else body)
+    headers = {"Client-Id": doku.CLIENT_ID, "Request-Id": request_id, "Request-Timestamp": stamp,
+               "Signature": doku.sign(doku.SECRET, text), "Content-Type": "application/json"}
+    return requests.request(method, f"{sim.url}{path}", data=body, headers=headers, timeout=5)
+
+
+def test_doku_checkout_choose_bca_va_pay_then_cancel_is_refused(payer, sim):
+    body = json.dumps({"order": {"amount": 150000, "invoice_number": "web-doku-1", "callback_url": FINISH},
+                       "payment": {"payment_method_types": ["VIRTUAL_ACCOUNT_BCA", "QRIS"]}}).encode()
+    answer = doku_call(sim, "POST", "/checkout/v1/payment", body, "req-web-doku-1").json()
+    url = answer["response"]["payment"]["url"]
+    assert url.startswith(f"{sim.url}/checkout-link-v2/")
+
+    payer.goto(url)
+    payer.click("button:text-is('BCA virtual account')")
+    payer.wait_for_selector("#payer-status:text-is('PENDING')")
+    va = requests.get(f"{sim.url}/_sim/orders/doku/web-doku-1", timeout=5).json()["extra"]["virtual_account_number"]
+    assert va in payer.inner_text("main")
+    payer.click("button:text-is('Pay')")
+    payer.wait_for_selector("#payer-status:text-is('SUCCESS')")
+    assert payer.get_attribute("#payer-finish", "href") == FINISH
+
+    [note] = sim.receiver.wait_for_matching(
+        lambda r: r.json().get("order", {}).get("invoice_number") == "web-doku-1", 1)
+    headers = {k.lower(): v for k, v in note.headers.items()}
+    text = doku.string_to_sign(doku.CLIENT_ID, headers["request-id"], headers["request-timestamp"],
+                               "/hooks/doku", note.body)
+    assert headers["signature"] == doku.sign(doku.SECRET, text)
+    transaction = note.json()["transaction"]
+    assert (transaction["status"], transaction["original_request_id"]) == ("SUCCESS", "req-web-doku-1")
+    assert note.json()["virtual_account_info"]["virtual_account_number"] == va
+    status = doku_call(sim, "GET", "/orders/v1/status/req-web-doku-1", None, "req-web-doku-2").json()
+    assert status["transaction"]["status"] == "SUCCESS"
+    cancel = doku_call(sim, "POST", "/checkout/v3/cancellations", json.dumps({
+        "order": {"invoice_number": "web-doku-1"}, "payment": {"original_request_id": "req-web-doku-1"},
+        "note": "too late"}).encode(), "req-web-doku-3")
+    assert cancel.status_code == 400 and cancel.json() == {"message": ["ORDER ALREADY PAID"]}
