@@ -1,4 +1,4 @@
-"""Finpay (Finnet) PG REST API — Cancel Order, Void and Check Status.
+"""Finpay (Finnet) PG REST API — initiate (create), Cancel Order, Void and Check Status.
 
 Spec: ../shared/providers/finpay.md. Choices where the fact sheet says "simulator's choice":
 
@@ -60,7 +60,30 @@ Spec: ../shared/providers/finpay.md. Choices where the fact sheet says "simulato
   status — unpaid, and already cancelled, refunded, expired or failed — gets HTTP 403
   `4030015 Transaction Not Permitted` with the order unchanged. A void notifies like any
   change (the `cancel_callback` feature concerns cancels only). Journal endpoint: `void`.
-- Refund and initiate are not simulated as endpoints yet (`refund` exists as a /_sim event).
+- Refund is not simulated as an endpoint yet (`refund` exists as a /_sim event).
+- Initiate, `POST /pg/payment/card/initiate` (initiate.py, initiate_request.py, pages.py):
+  one endpoint for every method by `sourceOfFunds.type`; none → the hosted page, where the
+  payer picks one. The order starts REQUEST_INITIATED with a 23-digit reference, expires after
+  `order.timeout` minutes (default 1440) and sends its callbacks to `url.callbackUrl`.
+  Answer: `2000000 Success`, `redirecturl` on this simulator (`/pg/payment/card/access/<64
+  hex>` for hosted, card, QRIS and e-wallet; `/widgetpg/pending/<n>` for VA and payment
+  codes), `expiryLink` (`YYYY-MM-DD HH:MM:SS`, WIB), `paymentCode` for VA and retail, for QRIS
+  `imageurl` (a PNG) and `qrString` (the EMV payload — a simulator extension), `appurl` for
+  e-wallets, `processingTime`, `traceId`.
+- Initiate refusals, the first problem only (Finpay reports one): malformed JSON → 400
+  `4000000 Bad Request`; a missing field → 400 `4000002 Invalid Mandatory Field <field>`
+  (order, order.id, order.amount, customer and its email, firstName, mobilePhone, url,
+  url.callbackUrl, each item's name, quantity, unitPrice, category); a bad one → 400 `4000001
+  Invalid Field Format. <why>` (order.id not Alpha Dash 1–30, amount not whole rupiah or ≤ 0
+  or > 14 digits, currency not IDR, timeout, a phone not +62…, "The customer.mobile phone
+  format is invalid" as observed, URLs not http(s), items whose Σ unitPrice × quantity is not
+  the amount (or itemAmount), amount ≠ itemAmount + surchargeAmount); an unknown source of
+  funds → 403 `4030001 Feature Not Allowed`; a taken order id → 409 `4090000 Duplicate Order
+  ID` (the sheet's recommendation, whatever the first order's status). Amounts and timeouts
+  may be numbers or numeric strings. Unknown keys are ignored.
+- Payer pages: Pay is `pay` (→ PAID), for a card `card_payment` (→ CAPTURED, as Finpay
+  reports card payments); Fail → FAILURE (not for VA and payment codes); Let it expire. The
+  hosted page's choice is the `start` event (→ PENDING) with the method's numbers drawn then.
 - Callbacks (notify.py): on every status change, Cancel Order included (merchant feature
   `cancel_callback: false` turns cancel callbacks off); body = Check Status `data` +
   `signature`, PHP-style JSON; headers Content-Type/Accept only; 3 retries after 1 min,
@@ -68,7 +91,7 @@ Spec: ../shared/providers/finpay.md. Choices where the fact sheet says "simulato
 """
 
 from ..base import Provider
-from . import notify, openapi, render, rules
+from . import initiate, notify, openapi, pages, render, rules  # noqa: F401  (initiate: its route)
 from .seed import prepare_order
 from .views import blueprint
 
@@ -78,7 +101,7 @@ PROVIDER = Provider(
     lifecycle=rules.LIFECYCLE,
     initial_status=rules.INITIAL_STATUS,
     blueprint=blueprint,
-    path_prefixes=("/pg/",),
+    path_prefixes=("/pg/", "/widgetpg/"),
     error_response=render.http_error,
     credential_keys=("merchant_id", "merchant_key"),
     secret_credentials=("merchant_key",),
@@ -88,5 +111,6 @@ PROVIDER = Provider(
     prepare_order=prepare_order,
     events_doc=rules.EVENTS_DOC,
     notifier=notify.NOTIFIER,
+    payer=pages.PAYER,
     openapi=openapi.document,
 )

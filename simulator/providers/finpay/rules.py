@@ -95,6 +95,7 @@ EVENTS = {
     "authorize":       _moves(("REQUEST_INITIATED", "PENDING", "AUTHENTICATED"), "AUTHORIZED"),
     "partial_capture": {"AUTHORIZED": "PARTIALLY_CAPTURED"},
     "capture":         _moves(("AUTHORIZED", "PARTIALLY_CAPTURED"), "CAPTURED"),
+    "card_payment":    _moves(("REQUEST_INITIATED", "PENDING", "AUTHENTICATED"), "CAPTURED"),
     # after payment
     "void":            _moves([s for s, allowed in VOIDABLE.items() if allowed], "CANCELLED"),
     "partial_refund":  _moves(("PAID", "CAPTURED"), "PARTIALLY_REFUNDED"),
@@ -114,13 +115,14 @@ EVENTS_DOC = {
     "authorize": "card: funds reserved → AUTHORIZED",
     "partial_capture": "card: part captured → PARTIALLY_CAPTURED",
     "capture": "card: captured → CAPTURED",
+    "card_payment": "card: the payer's card paid in one go (3DS, authorised, captured) → CAPTURED",
     "void": "Void (the merchant's GET /pg/payment/card/void): paid or authorised → CANCELLED",
     "partial_refund": "→ PARTIALLY_REFUNDED",
     "refund": "→ REFUNDED",
 }
 
 CARD_ONLY_EVENTS = ("initiate_3ds", "start_authentication", "authenticate", "authorize",
-                    "partial_capture", "capture")
+                    "partial_capture", "capture", "card_payment")
 
 NO_PROVIDER_SESSION = "no_provider_session"   # refusal: QRIS/e-wallet still REQUEST_INITIATED
 NOT_A_CARD = "not_a_card"                     # refusal: card event on a non-card order

@@ -18,14 +18,22 @@ CARD_INFO = {"brand": "MASTERCARD", "issuing": "SIMULATOR BANK", "type": "CREDIT
 
 def prepare_order(spec: Mapping[str, Any], rand: Randomness) -> dict:
     channel = spec.get("channel")
+    customer = _customer(rand)
+    numbers = channel_numbers(channel, rand)
+    return {"transaction_id": rand.digits(23), "channel": channel, "bank": numbers["bank"],
+            "extra": {"customer": customer, **numbers["extra"]}}
+
+
+def channel_numbers(channel: str | None, rand: Randomness) -> dict:
+    """What a source of funds carries, drawn once: a 16-digit payment code for VA and retail
+    (the VA number), a masked card for `cc`; and the VA's bank."""
     kind = channel_class(channel)
-    extra: dict[str, Any] = {"customer": _customer(rand)}
+    extra: dict[str, Any] = {}
     if kind in ("va", "retail"):
         extra["payment_code"] = rand.digits(16)
     elif kind == "card":
         extra["card"] = {"mask": f"{CARD_BIN}xxxxxx{rand.digits(4)}", "info": dict(CARD_INFO)}
-    return {"transaction_id": rand.digits(23), "channel": channel,
-            "bank": VA_BANKS.get(channel), "extra": extra}
+    return {"bank": VA_BANKS.get(channel), "extra": extra}
 
 
 def _customer(rand: Randomness) -> dict:
