@@ -170,3 +170,31 @@ def test_doku_checkout_choose_bca_va_pay_then_cancel_is_refused(payer, sim):
         "order": {"invoice_number": "web-doku-1"}, "payment": {"original_request_id": "req-web-doku-1"},
         "note": "too late"}).encode(), "req-web-doku-3")
     assert cancel.status_code == 400 and cancel.json() == {"message": ["ORDER ALREADY PAID"]}
+
+
+# -- Finpay ----------------------------------------------------------------------------------------
+
+def test_finpay_hosted_page_choose_qris_pay_then_void(payer, sim):
+    from tests.providers.finpay.conftest import GOOD_AUTH, MERCHANT_KEY
+    from tests.providers.finpay.test_notify import expected_signature
+    callback = f"{sim.receiver.url}/shop/finpay"
+    answer = requests.post(f"{sim.url}/pg/payment/card/initiate", headers=GOOD_AUTH, timeout=5, json={
+        "customer": {"email": "b@example.test", "firstName": "Budi", "mobilePhone": "+6281286288844"},
+        "order": {"id": "web-finpay-1", "amount": "22000"},
+        "url": {"callbackUrl": callback, "successUrl": FINISH}}).json()
+    assert answer["responseCode"] == "2000000" and answer["redirecturl"].startswith(sim.url)
+
+    payer.goto(answer["redirecturl"])
+    payer.click("button:text-is('QRIS')")
+    payer.wait_for_selector("#payer-qr")
+    payer.click("button:text-is('Pay')")
+    payer.wait_for_selector("#payer-status:text-is('PAID')")
+    assert payer.get_attribute("#payer-finish", "href") == FINISH
+
+    received = sim.receiver.wait_for_matching(lambda r: r.path == "/shop/finpay", 2)
+    assert [r.json()["result"]["payment"]["status"] for r in received] == ["PENDING", "PAID"]
+    assert all(r.json()["signature"] == expected_signature(r.body, MERCHANT_KEY) for r in received)
+    check = requests.get(f"{sim.url}/pg/payment/card/check/web-finpay-1", headers=GOOD_AUTH, timeout=5).json()
+    assert check["data"]["result"]["payment"]["status"] == "PAID"
+    void = requests.get(f"{sim.url}/pg/payment/card/void/web-finpay-1", headers=GOOD_AUTH, timeout=5).json()
+    assert void["responseCode"] == "2000000"

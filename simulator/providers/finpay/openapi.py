@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ...openapi.fragments import (array, json_body, json_response, nullable, obj, parameter,
                                   provider_document, ref, response_ref, string, with_generic_errors)
-from . import render
+from . import initiate, initiate_request, render
 from .rules import ORDER_ID_PATTERN, SOURCES_OF_FUNDS, STATUSES
 
 ANY = {}
@@ -40,6 +40,28 @@ SCHEMAS["VoidRequest"] = obj({"order": obj({
     "id": string("the merchant's order id", pattern=f"^{ORDER_ID_PATTERN}$"),
     "amount": {"type": ["string", "integer"], "description": "whole rupiah, e.g. \"22000\""},
 }, ["id"])}, ["order"])
+SCHEMAS["InitiateRequest"] = obj({
+    "order": obj({"id": string("Alpha Dash, 1–30", pattern=f"^{ORDER_ID_PATTERN}$"),
+                  "amount": {"type": ["string", "number"], "description": "whole rupiah, e.g. \"22000\""},
+                  "currency": string(enum=["IDR"]), "description": string(maxLength=127),
+                  "timeout": {"type": ["string", "integer"], "description": "minutes (default 1440)"},
+                  "item": array(obj({"name": string(), "quantity": {"type": ["string", "integer"]},
+                                     "unitPrice": {"type": ["string", "integer"]}, "category": string()},
+                                    ["name", "quantity", "unitPrice", "category"]))}, ["id", "amount"]),
+    "customer": obj({"email": string(), "firstName": string(), "lastName": string(),
+                     "mobilePhone": string("E.164, +62…", pattern="^\\+62[0-9]{8,13}$")},
+                    ["email", "firstName", "mobilePhone"]),
+    "url": obj({"callbackUrl": string(format="uri"), "successUrl": string(format="uri"),
+                "failUrl": string(format="uri"), "backUrl": string(format="uri")}, ["callbackUrl"]),
+    "sourceOfFunds": obj({"type": string(enum=list(SOURCES_OF_FUNDS))}, ["type"]),
+}, ["order", "customer", "url"])
+SCHEMAS["Initiated"] = {"allOf": [ref("Envelope"), obj({
+    "redirecturl": string("the payer page, on this simulator", format="uri"),
+    "expiryLink": string("YYYY-MM-DD HH:MM:SS, WIB", pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$"),
+    "paymentCode": string("the VA number or payment code (VA and retail)"),
+    "imageurl": string("QRIS: the QR code as a PNG", format="uri"),
+    "qrString": string("QRIS: the EMV payload (a simulator extension)"),
+    "appurl": string("e-wallets: the app page", format="uri")}, ["redirecturl", "expiryLink"])]}
 SECURITY = {"merchantKey": {"type": "http", "scheme": "basic",
                             "description": "username: merchant id, password: merchant key"}}
 
@@ -68,6 +90,22 @@ def operation(summary: str, responses: dict, body: dict | None = None) -> dict:
 
 def paths() -> dict:
     return {
+        "/pg/payment/card/initiate": {"post": {
+            "summary": "Initiate a payment: one endpoint for every method (sourceOfFunds.type; none: "
+                       "the hosted page)",
+            "security": [{"merchantKey": []}],
+            "requestBody": json_body(ref("InitiateRequest"), example={
+                "customer": {"email": "buyer@example.test", "firstName": "Budi", "mobilePhone": "+6281286288844"},
+                "order": {"id": "SHOP-FP-0001", "amount": "22000"},
+                "url": {"callbackUrl": "https://merchant.example/finpay/callback"},
+                "sourceOfFunds": {"type": "vabca"}}),
+            "responses": with_generic_errors({
+                "200": json_response("initiated: send the payer to redirecturl", ref("Initiated")),
+                "400": answer("a missing or malformed field (the first one), or malformed JSON",
+                              render.INVALID_MANDATORY_FIELD, render.INVALID_FIELD_FORMAT, render.BAD_REQUEST),
+                "401": response_ref("Unauthorized"),
+                "403": answer("the source of funds is not enabled", initiate_request.FEATURE_NOT_ALLOWED),
+                "409": answer("the order id is taken", initiate.DUPLICATE)}, body=True)}},
         "/pg/payment/card/cancel/{orderId}": {"get": operation(
             "Cancel an order (a GET with an optional JSON body)", {
                 "200": answer("cancelled", render.CANCELLED),
@@ -111,5 +149,5 @@ def paths() -> dict:
 def document() -> dict:
     return provider_document(
         "finpay", "Finpay PG REST API (simulated)",
-        "Cancel Order, Void and Check Status of Finpay orders, as the simulator answers them.",
+        "Initiate, Cancel Order, Void and Check Status of Finpay orders, as the simulator answers them.",
         paths(), schemas=SCHEMAS, error=ref("Envelope"), security_schemes=SECURITY, responses=RESPONSES)

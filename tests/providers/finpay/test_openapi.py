@@ -10,11 +10,21 @@ CANCEL = "/pg/payment/card/cancel/{orderId}"
 CHECK = "/pg/payment/card/check/{orderId}"
 VOID = "/pg/payment/card/void/{orderId}"
 VOID_BODY = "/pg/payment/card/void"
+INITIATE = "/pg/payment/card/initiate"
+NEW = {"customer": {"email": "b@example.test", "firstName": "B", "mobilePhone": "+6281286288844"},
+       "order": {"id": "DOC-FP-1", "amount": "22000"}, "url": {"callbackUrl": "http://127.0.0.1:9/cb"}}
 
 
 class TestFinpayDocument(ProviderContract):
     PROVIDER = "finpay"
     CALLS = {
+        (INITIATE, "post", "200"): lambda c: c.post(INITIATE, headers=GOOD_AUTH, json={**NEW, "sourceOfFunds": {"type": "qris"}}),
+        (INITIATE, "post", "400"): lambda c: c.post(INITIATE, headers=GOOD_AUTH, json={}),
+        (INITIATE, "post", "401"): lambda c: c.post(INITIATE, json=NEW),
+        (INITIATE, "post", "403"): lambda c: c.post(INITIATE, headers=GOOD_AUTH, json={**NEW, "sourceOfFunds": {"type": "x"}}),
+        (INITIATE, "post", "409"): lambda c: [c.post(INITIATE, headers=GOOD_AUTH, json=NEW),
+                                              c.post(INITIATE, headers=GOOD_AUTH, json=NEW)][1],
+        (INITIATE, "post", "413"): lambda c: c.post(INITIATE, headers=GOOD_AUTH, data=oversized(c)),
         (CANCEL, "get", "200"): lambda c: c.get("/pg/payment/card/cancel/FP-VABCA-PENDING", headers=GOOD_AUTH),
         (CANCEL, "get", "400"): lambda c: c.get("/pg/payment/card/cancel/FP-VABCA-PENDING", headers=GOOD_AUTH,
                                                 json={"order": {"amount": "1"}}),
