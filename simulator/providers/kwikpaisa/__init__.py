@@ -1,4 +1,4 @@
-"""KwikPaisa Payment Gateway API v3 — order cancel and order status.
+"""KwikPaisa Payment Gateway API v3 — order create, cancel and status.
 
 Spec: ../shared/providers/kwikpaisa.md. Choices where the fact sheet says "simulator's choice":
 
@@ -54,6 +54,31 @@ Orders and lookups (rules.py, views.py, payload.py, seed.py)
 - Status body: the §7 fields; `paid_at` only for PAID, `cancelled_at` only for CANCELLED (the
   time of that transition; a seeded order's creation time).
 
+Create (create.py, create_request.py) — the sheet is thin; all of this is the simulator's choice
+- `POST /api/v3/pg/order/create`, signed exactly like cancel and status (the nested
+  `customer` is where recursive vs top-level key sorting matters: both are accepted, as is
+  the raw body). Auth comes before the body.
+- Required: order_id, order_amount, order_currency, service_type, customer {name, email,
+  phone}, return_url → 400 `<field> is required.` (the first missing one). Malformed ones →
+  400 `Invalid payload. <why>`: order_id an integer > 0 or 1–50 of `[A-Za-z0-9_-]`;
+  service_type DIGITAL or PHYSICAL_GOODS; order_note ≤ 255; customer.name ≤ 100, email an
+  address, phone a 10-digit Indian mobile (optionally +91); return_url http(s). An amount ≤ 0,
+  over ₹1 crore or with more than two decimals → 422 `Invalid order amount.`; a currency
+  other than INR → 422 `Invalid order currency.` Extra keys are ignored (still signed).
+- A taken order_id (either spelling) → 409 `Duplicate order_id.` — also for an identical
+  retry: KwikPaisa has no idempotency key.
+- Answer 200: `{"code":"200","status":"success","message":"Order created successfully.",
+  "return_data":{kwikX_order_id, order_id (as sent), order_amount "105.00", currency,
+  order_status UN_PAID, order_token "toc_<64 hex>", payment_link, created_at}}`. The link's
+  field name is the merchant feature `payment_link_field` (default `payment_link`), for a
+  client written against another name. The link is this simulator's
+  `/payment?payload=<64 hex>` (v2's shape), same host, port and tenant prefix as the call.
+- The order: UN_PAID, no payment method yet, expiring after 30 minutes.
+- Hosted page: one button per method (UPI, Card, Net banking, Wallet); choosing one starts
+  the payment (`process`: UN_PAID → PROCESSING, the payment.processing webhook), then Pay,
+  Fail and Let it expire. UPI shows a `upi://pay?pa=<merchant>@kwikpaisa&…` QR. "Back to the
+  merchant" is return_url + `?order_id=…&status=<order_status>`.
+
 Formats and envelopes (render.py, features.py)
 - `created_at` / `paid_at` / `cancelled_at`: `dd-MM-yyyy hh:mm AM` in the merchant feature
   `time_zone` (IANA name or ±HH:MM), default Asia/Kolkata (IST) — the natural zone for an
@@ -67,7 +92,7 @@ Formats and envelopes (render.py, features.py)
 """
 
 from ..base import Provider
-from . import notify, openapi, render, rules
+from . import create, notify, openapi, render, rules
 from .seed import prepare_order
 from .views import blueprint
 
@@ -77,7 +102,7 @@ PROVIDER = Provider(
     lifecycle=rules.LIFECYCLE,
     initial_status="UN_PAID",
     blueprint=blueprint,
-    path_prefixes=("/api/v3/pg/",),
+    path_prefixes=("/api/v3/pg/", "/payment"),
     error_response=render.http_error,
     credential_keys=("api_key", "secret_key"),
     secret_credentials=("api_key", "secret_key"),
@@ -87,5 +112,6 @@ PROVIDER = Provider(
     prepare_order=prepare_order,
     events_doc=rules.EVENTS_DOC,
     notifier=notify.NOTIFIER,
+    payer=create.PAYER,
     openapi=openapi.document,
 )
