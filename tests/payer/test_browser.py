@@ -198,3 +198,41 @@ def test_finpay_hosted_page_choose_qris_pay_then_void(payer, sim):
     assert check["data"]["result"]["payment"]["status"] == "PAID"
     void = requests.get(f"{sim.url}/pg/payment/card/void/web-finpay-1", headers=GOOD_AUTH, timeout=5).json()
     assert void["responseCode"] == "2000000"
+
+
+# -- KwikPaisa -------------------------------------------------------------------------------------
+
+def kwikpaisa_call(sim, path: str, body: dict):
+    """Signed from the sheet (tests/providers/kwikpaisa/conftest.py) with the simulator's time."""
+    from tests.providers.kwikpaisa.conftest import API_KEY, canonical, hmac_hex
+    now = datetime.fromisoformat(requests.get(f"{sim.url}/_sim/clock", timeout=5).json()["now"])
+    stamp = str(int(now.timestamp()))
+    data = canonical(body).encode()
+    return requests.post(f"{sim.url}{path}", data=data, timeout=5, headers={
+        "Content-Type": "application/json", "X-API-KEY": API_KEY, "X-TIMESTAMP": stamp,
+        "X-SIGNATURE": hmac_hex(data, stamp)})
+
+
+def test_kwikpaisa_hosted_page_upi_pay_then_cancel_is_refused(payer, sim):
+    from tests.providers.kwikpaisa.conftest import hmac_hex
+    answer = kwikpaisa_call(sim, "/api/v3/pg/order/create", {
+        "order_id": "web-kp-1", "order_amount": 105, "order_currency": "INR", "service_type": "DIGITAL",
+        "customer": {"name": "Ajay", "email": "ajay@example.test", "phone": "9999999999"},
+        "return_url": FINISH}).json()
+    link = answer["return_data"]["payment_link"]
+    assert link.startswith(f"{sim.url}/payment?payload=")
+
+    payer.goto(link)
+    payer.click("button:text-is('UPI')")
+    payer.wait_for_selector("#payer-qr")
+    payer.click("button:text-is('Pay')")
+    payer.wait_for_selector("#payer-status:text-is('PAID')")
+    assert payer.get_attribute("#payer-finish", "href") == f"{FINISH}?order_id=web-kp-1&status=PAID"
+
+    received = sim.receiver.wait_for_matching(lambda r: r.json().get("data", {}).get("order_id") == "web-kp-1", 2)
+    assert [r.json()["event"] for r in received] == ["payment.processing", "payment.success"]
+    assert all(r.headers["X-SIGNATURE"] == hmac_hex(r.body, r.headers["X-TIMESTAMP"]) for r in received)
+    status = kwikpaisa_call(sim, "/api/v3/pg/order/status", {"order_id": "web-kp-1"}).json()
+    assert status["return_data"]["order_status"] == "PAID"
+    cancel = kwikpaisa_call(sim, "/api/v3/pg/order/cancel", {"order_id": "web-kp-1"})
+    assert cancel.status_code == 422

@@ -23,9 +23,21 @@ def calls(path: str, call) -> dict:
     }
 
 
+CREATE = "/api/v3/pg/order/create"
+NEW = {"order_id": "DOC-1", "order_amount": 105, "order_currency": "INR", "service_type": "DIGITAL",
+       "customer": {"name": "A", "email": "a@example.test", "phone": "9999999999"},
+       "return_url": "https://m.example/r"}
+
+
 class TestKwikPaisaDocument(ProviderContract):
     PROVIDER = "kwikpaisa"
     CALLS = {
+        (CREATE, "post", "200"): lambda c: kp(c).call(CREATE, NEW),
+        (CREATE, "post", "400"): lambda c: kp(c).call(CREATE, {**NEW, "customer": None}),
+        (CREATE, "post", "401"): lambda c: kp(c).call(CREATE, NEW, signature="bad"),
+        (CREATE, "post", "409"): lambda c: [kp(c).call(CREATE, NEW), kp(c).call(CREATE, NEW)][1],
+        (CREATE, "post", "413"): lambda c: kp(c).call(CREATE, raw=oversized(c)),
+        (CREATE, "post", "422"): lambda c: kp(c).call(CREATE, {**NEW, "order_amount": 0}),
         **calls(CANCEL, KwikPaisaClient.cancel),
         (CANCEL, "post", "200"): lambda c: kp(c).cancel(6116229263036),
         (CANCEL, "post", "422"): lambda c: kp(c).cancel(6116229263038),
