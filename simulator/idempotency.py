@@ -15,6 +15,7 @@ provider renders these outcomes its own way; the bookkeeping lives only here:
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any, Callable, Union
 
@@ -50,6 +51,11 @@ class Clash:
 
 
 Outcome = Union[Fresh, Replayed, InFlight, Clash]
+
+
+def fingerprint(raw: bytes) -> str:
+    """What tells two requests with one key apart: the SHA-256 of the raw body bytes."""
+    return hashlib.sha256(raw).hexdigest()
 
 
 def always(body: Any, status: int) -> bool:

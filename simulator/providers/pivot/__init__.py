@@ -1,4 +1,4 @@
-"""Pivot Payment Session API v2 — access token, cancel and status of payment sessions.
+"""Pivot Payment Session API v2 — access token, create, list, cancel and status of payment sessions.
 
 Spec: ../shared/providers/pivot.md. Paths: `POST /v1/access-token`,
 `POST /v2/payments/{id}/cancel`, `GET /v2/payments/{id}` (Midtrans owns `/v2/{id}/cancel`
@@ -70,10 +70,45 @@ Choices where the fact sheet says "simulator's choice" (or leaves a gap):
   Retried on 5xx / 408 / 429 / no answer after 5m, 15m, 1h, 3h, 6h, 12h.
 - Not simulated: IP whitelist, rate limiting, merchant status (403), `X-SubMerchant-Id`
   (ignored), create/confirm/capture.
+
+Create: POST /v2/payments (create.py, create_request.py, pages.py)
+- Bearer token, then `X-REQUEST-ID` (missing → 401 credentials_invalid "X-REQUEST-ID header is
+  required"; it must be 16–36 of `[A-Za-z0-9_-]`, hyphens accepted as integrators send them).
+  Idempotency for 24 h per merchant: the same key and body → the first answer again (HTTP
+  included); another body or a first call still running → 409 `idempotency_error` (the docs'
+  answer; the backend copy's 400 is not used).
+- Validation as the backend's, the first problem wins, `api_validation_error` with the detail
+  (sheet §5 texts): JSON of the wrong type → 400 `invalid request payload`; clientReferenceId
+  required, `[a-zA-Z0-9-]{1,100}`; amount required and > 0, whole IDR (422), at least 10,000
+  for VA, QR and card and 1 for e-wallets, at most 10,000,000,000; mode REDIRECT|API;
+  paymentType SINGLE|MULTIPLE (MULTIPLE needs API + autoConfirm); autoConfirm needs a method
+  (422); VA and e-wallet need their options block with a channel (422); active channels: VA
+  BCA, BNI, BRI, MANDIRI, PERMATA, CIMB; e-wallets SHOPEEPAY, DANA, OVO; others → 422
+  `payment method is not found`; expiryAt in the future (422), default now + 15 min; metadata
+  ≤ 512 characters; customerId with customer → 422; a customerId alone → 422 `customer not
+  found` (the simulator keeps no customers). The sandbox error-simulation amounts (100033 →
+  400 … 330000 → 504) answer `message for api error simulation` and make nothing.
+- A clientReferenceId this merchant already used → 422 `client reference id already exist`,
+  whatever that session's status (the backend allows reuse after EXPIRED/CANCELLED; here an
+  order id is one order — not simulated).
+- Status at create: REQUIRE_PAYMENT_METHOD without a method, REQUIRE_CONFIRMATION with one
+  and autoConfirm false, REQUIRE_ACTION (charge WAITING_FOR_USER_ACTION) with autoConfirm,
+  ACTIVE for MULTIPLE. `POST /v2/payments/{id}/confirm` is not simulated yet (the /_sim
+  `confirm` event does it).
+- The method block is flattened into `chargeDetails[0]` (§3.1): virtualAccount {channel,
+  virtualAccountNumber (16 digits unless the request gives one), virtualAccountName,
+  virtualAccountTrxType "C"}, qr {acquirer QRIS, qrType DYNAMIC, qrContent (an EMV QRIS
+  payload), qrUrl (a PNG on this simulator)}, ewallet {channel, appRedirectUrl, webRedirectUrl
+  (the simulator's e-wallet page), referenceNo}, card {first6, last4, binInformations}.
+- `paymentUrl` (REDIRECT mode) is this simulator's `/detail?token=<JWT>` — the same JWT as
+  before, now served here: the payer picks a method (set_payment_method + confirm →
+  REQUIRE_ACTION), then Pay (→ PAID), Fail (the charge fails; back to REQUIRE_PAYMENT_METHOD),
+  Let it expire. "Back to the merchant" is successReturnUrl / expirationReturnUrl /
+  failureReturnUrl by outcome.
 """
 
 from ..base import Provider
-from . import notify, openapi, render, rules
+from . import create, notify, openapi, pages, render, rules  # noqa: F401  (create: its route)
 from .seed import prepare_order
 from .views import blueprint
 
@@ -83,7 +118,7 @@ PROVIDER = Provider(
     lifecycle=rules.LIFECYCLE,
     initial_status=rules.REQUIRE_PAYMENT_METHOD,
     blueprint=blueprint,
-    path_prefixes=("/v2/payments", "/v1/access-token"),
+    path_prefixes=("/v2/payments", "/v1/access-token", "/detail"),
     error_response=render.http_error,
     credential_keys=("merchant_id", "merchant_secret"),
     secret_credentials=("merchant_secret", "callback_api_key"),
@@ -95,5 +130,6 @@ PROVIDER = Provider(
     secret_headers=frozenset({"x-merchant-secret"}),
     events_doc=rules.EVENTS_DOC,
     notifier=notify.NOTIFIER,
+    payer=pages.PAYER,
     openapi=openapi.document,
 )

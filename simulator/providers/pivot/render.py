@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from flask import Response, request
+from flask import Response, has_request_context, request, url_for
 
 from ...orders import NOT_FOUND, Order, Refusal
 from ...wire import json_response, sandbox
@@ -29,6 +29,8 @@ CODES = {
                          "operation", "API_ERROR", "UPSTREAM"),
     "not_found": ("The requested URL does not exist", "API_ERROR", "UPSTREAM"),
     "method_not_allowed": ("The requested method is not allowed for this URL", "API_ERROR", "UPSTREAM"),
+    "idempotency_error": ("The same Idempotency-key was provided with a different payload",
+                          "API_ERROR", "UPSTREAM"),
     "frequency_above_limit": ("The frequency limit of resource is reached for operation operation",
                               "API_ERROR", "UPSTREAM"),
     "internal_error": ("An internal error was encountered. Please Try again later", "API_ERROR", "SYSTEM"),
@@ -107,14 +109,21 @@ def _charges(order: Order, payment_type: str, updated_at: str) -> list | None:
         "updatedAt": updated_at,
         "paidAt": timestamp(paid_at) if paid_at else None,
         "paymentMethod": order.extra.get("payment_method"),
+        # the method's block, flattened into the charge as the backend does (§3.1)
+        **{k: v for k, v in (order.extra.get("payment_method") or {}).items() if k != "type"},
     }]
 
 
 def payment_url(order: Order) -> str:
+    """Pivot's hosted page for the session: `/detail?token=<JWT>` on this simulator (the host,
+    port and mount the current request came in on); outside a request, Pivot's own host."""
     exp = int(order.expires_at.timestamp()) if order.expires_at else 0
     token = tokens.sign({"uuid": order.transaction_id, "iss": tokens.ISSUER, "exp": exp},
                         sandbox().signing_key(tokens.SIGNING_KEY))
-    return f"{PAY_HOST}/detail?token={token}"
+    if not has_request_context():
+        return f"{PAY_HOST}/detail?token={token}"
+    mount = request.blueprint if request.blueprint in ("pivot", "pivot_prefixed") else "pivot"
+    return url_for(f"{mount}.payment_page", token=token, _external=True)
 
 
 def session(order: Order) -> dict:

@@ -85,3 +85,4 @@ LIFECYCLE = Lifecycle(
 
 DEFAULT_EXPIRY = timedelta(minutes=15)      # expiryAt: 15 min after creation
 TOKEN_LIFETIME = timedelta(seconds=900)     # access token: expiresIn "900"
+IDEMPOTENCY_TTL = timedelta(hours=24)       # X-REQUEST-ID of a create is remembered this long

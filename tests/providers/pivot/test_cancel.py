@@ -192,7 +192,7 @@ def test_get_shows_the_session_object(client, bearer, sandbox):
     assert data["paymentMethod"]["type"] == "VIRTUAL_ACCOUNT"
     assert data["paymentMethod"]["virtualAccount"]["channel"] == "BCA"
     assert data["paymentType"] == "SINGLE" and data["mode"] == "REDIRECT"
-    assert data["paymentUrl"].startswith("https://pay-stg.pivot-payment.com/detail?token=")
+    assert data["paymentUrl"].startswith("http://localhost/detail?token=")      # the hosted page, on the simulator
     assert data["chargeDetails"] is None
     assert "cancelledAt" not in data and "cancellationReason" not in data
     order = sim_order(client, VA_CONFIRMATION_SESSION)
