@@ -236,3 +236,32 @@ def test_kwikpaisa_hosted_page_upi_pay_then_cancel_is_refused(payer, sim):
     assert status["return_data"]["order_status"] == "PAID"
     cancel = kwikpaisa_call(sim, "/api/v3/pg/order/cancel", {"order_id": "web-kp-1"})
     assert cancel.status_code == 422
+
+
+# -- Pivot -----------------------------------------------------------------------------------------
+
+def test_pivot_redirect_session_choose_qris_pay_and_the_list_finds_it(payer, sim):
+    from tests.providers.pivot.conftest import GRANT, TOKEN_HEADERS
+    token = requests.post(f"{sim.url}/v1/access-token", json=GRANT, headers=TOKEN_HEADERS, timeout=5).json()
+    bearer = {"Authorization": f"Bearer {token['data']['accessToken']}"}
+    answer = requests.post(f"{sim.url}/v2/payments", timeout=5, headers={**bearer, "X-REQUEST-ID": "web-pivot-0000001"},
+                           json={"clientReferenceId": "web-pivot-1", "amount": {"value": 25000, "currency": "IDR"},
+                                 "redirectUrl": {"successReturnUrl": FINISH, "failureReturnUrl": FINISH + "?failed",
+                                                 "expirationReturnUrl": FINISH + "?expired"}}).json()["data"]
+    assert answer["status"] == "REQUIRE_PAYMENT_METHOD" and answer["paymentUrl"].startswith(f"{sim.url}/detail?token=")
+
+    payer.goto(answer["paymentUrl"])
+    payer.click("button:text-is('QRIS')")
+    payer.wait_for_selector("#payer-qr")
+    payer.click("button:text-is('Pay')")
+    payer.wait_for_selector("#payer-status:text-is('PAID')")
+    assert payer.get_attribute("#payer-finish", "href") == FINISH
+
+    [note] = sim.receiver.wait_for_matching(lambda r: r.json().get("data", {}).get("clientReferenceId") == "web-pivot-1", 1)
+    assert note.json()["event"] == "PAYMENT.PAID" and note.json()["data"]["chargeDetails"][0]["status"] == "SUCCESS"
+    listed = requests.get(f"{sim.url}/v2/payments", params={"clientReferenceId": "web-pivot-1"}, headers=bearer,
+                          timeout=5).json()["data"]
+    assert [s["status"] for s in listed] == ["PAID"]
+    cancel = requests.post(f"{sim.url}/v2/payments/{answer['id']}/cancel", headers=bearer, timeout=5,
+                           json={"cancellationReason": "REQUESTED_BY_CUSTOMER"})
+    assert cancel.status_code == 422

@@ -56,6 +56,22 @@ SCHEMAS = {
                                 "tokenType": {"const": "Bearer"}}, ["accessToken", "expiresIn", "tokenType"])),
     "CancelRequest": obj({"cancellationReason": string(enum=list(CANCELLATION_REASONS)),
                           "source": string(enum=list(CANCEL_EVENT_BY_SOURCE))}, ["cancellationReason"]),
+    "CreateRequest": obj({
+        "clientReferenceId": string("letters, digits and '-', 1–100", pattern="^[a-zA-Z0-9-]{1,100}$"),
+        "amount": obj({"value": {"type": "number", "exclusiveMinimum": 0}, "currency": string(enum=["IDR"])},
+                      ["value"]),
+        "mode": string(enum=["REDIRECT", "API"]), "paymentType": string(enum=["SINGLE", "MULTIPLE"]),
+        "autoConfirm": {"type": "boolean"},
+        "paymentMethod": obj({"type": string(enum=list(PAYMENT_METHOD_TYPES))}),
+        "paymentMethodOptions": obj({"virtualAccount": obj({"channel": string()}),
+                                     "ewallet": obj({"channel": string()}), "qr": {"type": "object"},
+                                     "card": {"type": "object"}}),
+        "redirectUrl": obj({name: string(format="uri") for name in
+                            ("successReturnUrl", "failureReturnUrl", "expirationReturnUrl")}),
+        "expiryAt": string("RFC 3339, in the future (default now + 15 min)"),
+        "statementDescriptor": string(maxLength=20), "customer": {"type": "object"},
+        "metadata": {"type": "object", "description": "at most 512 characters serialised"},
+    }, ["clientReferenceId", "amount"]),
     "TokenRequest": obj({"grantType": string(enum=["client_credentials"])}, ["grantType"]),
 }
 SECURITY = {
@@ -93,7 +109,25 @@ def paths() -> dict:
             "responses": with_generic_errors({
                 "200": json_response("the token", ref("AccessToken")),
                 "400": response_ref("Invalid"), "401": response_ref("Unauthorized")}, body=True)}},
-        "/v2/payments": {"get": {
+        "/v2/payments": {"post": {
+            "summary": "Create a payment session", "security": BEARER,
+            "parameters": [parameter("X-REQUEST-ID", "header", "idempotency key, 16–36 characters, kept 24 h",
+                                     required=True, example="req-0000000000000001")],
+            "requestBody": json_body(ref("CreateRequest"), example={
+                "clientReferenceId": "INV-20260513-0001", "amount": {"value": 150000, "currency": "IDR"},
+                "redirectUrl": {"successReturnUrl": "https://merchant.example/s",
+                                "failureReturnUrl": "https://merchant.example/f",
+                                "expirationReturnUrl": "https://merchant.example/e"}}),
+            "responses": with_generic_errors({
+                "200": json_response("the new session (REDIRECT mode: send the payer to paymentUrl)",
+                                     ref("SessionAnswer")),
+                "400": error("the body does not decode or validate", "api_validation_error", "amount is required"),
+                "401": response_ref("Unauthorized"),
+                "409": error("X-REQUEST-ID reused with another body", "idempotency_error",
+                             "The same Idempotency-key was provided with a different payload"),
+                "422": error("a business rule: used clientReferenceId, decimal IDR, method not found…",
+                             "api_validation_error", "client reference id already exist"),
+            }, body=True)}, "get": {
             "summary": "The merchant's payment sessions, filtered and paged", "security": BEARER,
             "parameters": [
                 parameter("clientReferenceId", "query", "exact match", required=False),
@@ -136,5 +170,5 @@ def paths() -> dict:
 def document() -> dict:
     return provider_document(
         "pivot", "Pivot Payment Session API v2 (simulated)",
-        "Access token, cancel and status of Pivot payment sessions, as the simulator answers them.",
+        "Access token, create, list, cancel and status of Pivot payment sessions, as the simulator answers them.",
         paths(), schemas=SCHEMAS, error=ref("Error"), security_schemes=SECURITY, responses=RESPONSES)

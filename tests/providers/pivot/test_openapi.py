@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from tests.provider_contract import ProviderContract, oversized
 
 from .conftest import (GRANT, OTHER_MERCHANT_SESSION, QR_ACTION_SESSION, SAMPLE_SESSION, TOKEN_HEADERS,
@@ -23,9 +25,23 @@ def cancel(client, session: str, body=None, **kwargs):
                        headers=bearer(client), **kwargs)
 
 
+NEW = {"clientReferenceId": "DOC-PV-1", "amount": {"value": 10000}}
+
+
+def create(client, body, key=None):
+    return client.post(LIST, json=body, headers={**bearer(client), "X-REQUEST-ID": key or uuid.uuid4().hex})
+
+
 class TestPivotDocument(ProviderContract):
     PROVIDER = "pivot"
     CALLS = {
+        (LIST, "post", "200"): lambda c: create(c, NEW),
+        (LIST, "post", "400"): lambda c: create(c, {**NEW, "amount": {"value": 0}}),
+        (LIST, "post", "401"): lambda c: c.post(LIST, json=NEW, headers={"X-REQUEST-ID": "k" * 16}),
+        (LIST, "post", "409"): lambda c: [create(c, NEW, "k" * 16), create(c, {**NEW, "clientReferenceId": "X"}, "k" * 16)][1],
+        (LIST, "post", "413"): lambda c: c.post(LIST, data=oversized(c), content_type="application/json",
+                                                headers={**bearer(c), "X-REQUEST-ID": "k" * 16}),
+        (LIST, "post", "422"): lambda c: create(c, {**NEW, "amount": {"value": 10000.5}}),
         (TOKEN, "post", "200"): lambda c: c.post(TOKEN, json=GRANT, headers=TOKEN_HEADERS),
         (TOKEN, "post", "400"): lambda c: c.post(TOKEN, json={"grantType": "password"}, headers=TOKEN_HEADERS),
         (TOKEN, "post", "401"): lambda c: c.post(TOKEN, json=GRANT),
