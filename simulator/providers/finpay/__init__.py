@@ -1,6 +1,6 @@
 """Finpay (Finnet) PG REST API — initiate (create), Cancel Order, Void and Check Status.
 
-Spec: ../shared/providers/finpay.md. Choices where the fact sheet says "simulator's choice":
+Spec: docs/fact-sheets/finpay.md. Choices where the fact sheet says "simulator's choice":
 
 - Envelope: every answer (errors included) is JSON with `responseCode`, `responseMessage`,
   `processingTime` (float seconds measured for the request, 4 decimals, at least 0.0001)

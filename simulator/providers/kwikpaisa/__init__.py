@@ -1,6 +1,6 @@
 """KwikPaisa Payment Gateway API v3 — order create, cancel and status.
 
-Spec: ../shared/providers/kwikpaisa.md. Choices where the fact sheet says "simulator's choice":
+Spec: docs/fact-sheets/kwikpaisa.md. Choices where the fact sheet says "simulator's choice":
 
 Authentication (auth.py, explain.py, features.py)
 - Check order: the three headers present and non-empty → X-API-KEY → X-TIMESTAMP →

@@ -1,7 +1,7 @@
 """Midtrans Core API v2 and Snap — charge, Snap, card tokens, cancel, expire and status,
 the reference provider.
 
-Spec: ../shared/providers/midtrans.md and ../shared/providers/create/midtrans.md. Modules:
+Spec: docs/fact-sheets/midtrans.md and docs/fact-sheets/create/midtrans.md. Modules:
 views (cancel, expire, status), create_views (charge, token, Snap), charge_request (field
 rules), methods (the payment-method table), charge (making the order), pages (payer pages),
 render, notify, rules, auth, idempotency_key, seed, openapi.

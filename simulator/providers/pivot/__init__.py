@@ -1,6 +1,6 @@
 """Pivot Payment Session API v2 — access token, create, list, cancel and status of payment sessions.
 
-Spec: ../shared/providers/pivot.md. Paths: `POST /v1/access-token`,
+Spec: docs/fact-sheets/pivot.md. Paths: `POST /v1/access-token`,
 `POST /v2/payments/{id}/cancel`, `GET /v2/payments/{id}` (Midtrans owns `/v2/{id}/cancel`
 and `/v2/{id}/status`; the paths cannot collide, and errors under `/v2/payments` and
 `/v1/access-token` are Pivot's because the longest path prefix wins). One corner:
