@@ -2,11 +2,15 @@
 127.0.0.1 that records every request (path, headers, exact body bytes) and answers with
 scripted status codes (200 once the script runs out).
 
-    python -m simulator.receiver --port 9000 --fail 2     # 503 twice, then 200; prints each
+    python -m simulator.receiver --port 9000 --fail 2     # each notification: 503 twice, then 200
+
+`--fail N` counts per notification (the same path and body: a retry of it), so every
+notification shows its own retries; `replies` is a script shared by all requests, for tests.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -25,9 +29,11 @@ class Received:
 
 
 class Receiver:
-    def __init__(self, port: int = 0, on_request=None):
+    def __init__(self, port: int = 0, on_request=None, fail_each: int = 0, fail_status: int = 503):
         self.requests: list[Received] = []
-        self.replies: list[int] = []
+        self.replies: list[int] = []          # a script for the next requests, whatever they are
+        self.fail_each, self.fail_status = fail_each, fail_status
+        self._attempts: dict[tuple[str, str], int] = {}     # (path, body hash) → attempts seen
         self._lock = threading.Lock()
         receiver = self
 
@@ -36,7 +42,7 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 with receiver._lock:
                     receiver.requests.append(Received(self.path, dict(self.headers), body))
-                    code = receiver.replies.pop(0) if receiver.replies else 200
+                    code = receiver.replies.pop(0) if receiver.replies else receiver._code_for(self.path, body)
                 if on_request is not None:
                     on_request(receiver.requests[-1], code)
                 self.send_response(code)
@@ -50,6 +56,12 @@ class Receiver:
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.01,), daemon=True)
+
+    def _code_for(self, path: str, body: bytes) -> int:
+        """`fail_status` for the first `fail_each` attempts of each notification, then 200."""
+        key = (path, hashlib.sha256(body).hexdigest())
+        self._attempts[key] = seen = self._attempts.get(key, 0) + 1
+        return self.fail_status if seen <= self.fail_each else 200
 
     def __enter__(self) -> "Receiver":
         self._thread.start()
@@ -85,6 +97,7 @@ class Receiver:
         with self._lock:
             self.requests.clear()
             self.replies.clear()
+            self._attempts.clear()
 
 
 def _matches(match, received: Received) -> bool:
@@ -110,16 +123,17 @@ def main(argv=None) -> None:
 
     parser = argparse.ArgumentParser(description="A notification receiver that fails, then recovers.")
     parser.add_argument("--port", type=int, default=9000)
-    parser.add_argument("--fail", type=int, default=2, help="answer the first N requests with --status")
+    parser.add_argument("--fail", type=int, default=2,
+                        help="answer the first N attempts of each notification with --status")
     parser.add_argument("--status", type=int, default=503, help="status of the failing answers")
     args = parser.parse_args(argv)
 
     def show(received: Received, code: int) -> None:
         print(f"{code} ← POST {received.path} {received.body[:200].decode('utf-8', 'replace')}", flush=True)
 
-    with Receiver(args.port, on_request=show) as receiver:
-        receiver.replies = [args.status] * args.fail
-        print(f"receiving notifications on {receiver.url}; the first {args.fail} get {args.status}", flush=True)
+    with Receiver(args.port, on_request=show, fail_each=args.fail, fail_status=args.status) as receiver:
+        print(f"receiving notifications on {receiver.url}; each one gets {args.status} "
+              f"{args.fail} time(s), then 200", flush=True)
         try:
             receiver._thread.join()
         except KeyboardInterrupt:

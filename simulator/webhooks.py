@@ -28,7 +28,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from http.client import HTTPConnection, HTTPSConnection
 from typing import Callable, Mapping
 from urllib.parse import urlsplit
@@ -213,9 +213,13 @@ class Dispatcher:
     def _attempt(self, tenant: str, delivery: DeliveryRecord) -> None:
         clock = self.clock_of(tenant)
         at = clock.now()
+        # when the provider's schedule makes this attempt, on the simulator clock: the first at
+        # once, each retry its delay after the one before (real waits are compressed by
+        # webhook_time_scale, so `at` — when it really ran — can be much earlier)
+        scheduled = datetime.fromisoformat(delivery.due_at) if delivery.due_at else at
         started = time.perf_counter()
         status, error = post(delivery.url, delivery.body, delivery.headers, self.settings.webhook_timeout)
-        attempt = {"at": at.isoformat(), "status": status,
+        attempt = {"at": at.isoformat(), "scheduled_at": scheduled.isoformat(), "status": status,
                    "latency_ms": round((time.perf_counter() - started) * 1000, 3), "error": error}
         retries = self.retries_of(delivery.provider)
         retries_used = len(delivery.attempts)          # before this attempt
@@ -223,9 +227,10 @@ class Dispatcher:
             self.store.finish_attempt(tenant, delivery.id, attempt, None, None, DELIVERED)
         elif retries_used < retries.retries(status):
             delay = retries.delay(retries_used + 1)
+            attempt["retry_in_seconds"] = int(delay.total_seconds())
             self.store.finish_attempt(tenant, delivery.id, attempt,
                                       time.time() + delay.total_seconds() * self.settings.webhook_time_scale,
-                                      (clock.now() + delay).isoformat(), None)
+                                      (scheduled + delay).isoformat(), None)
         else:
             self.store.finish_attempt(tenant, delivery.id, attempt, None, None, FAILED)
 

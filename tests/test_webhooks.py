@@ -172,3 +172,15 @@ def test_a_failing_builder_does_not_fail_the_provider_call(notified, monkeypatch
 def test_the_time_scale_is_read_from_the_environment():
     settings = Settings.from_env({"SIM_WEBHOOK_TIME_SCALE": "0.001", "SIM_WEBHOOK_WORKERS": "2"})
     assert settings.webhook_time_scale == 0.001 and settings.webhook_workers == 2
+
+
+def test_the_delivery_log_shows_the_provider_s_simulated_retry_times(notified):
+    """Retries run compressed in real time, but each attempt says when the provider's schedule
+    puts it on the simulator clock: Midtrans retries after 2 and then 10 more minutes."""
+    notified.client.post("/_sim/clock", json={"set": "2026-01-15T10:00:00+07:00", "frozen": True})
+    notified.receiver.replies = [503, 503]
+    notified.client.post("/_sim/orders/midtrans/MT-VA-BCA-PENDING/pay")
+    [delivery] = settled(notified.client)
+    scheduled = [a["scheduled_at"] for a in delivery["attempts"]]
+    assert scheduled == ["2026-01-15T10:00:00+07:00", "2026-01-15T10:02:00+07:00", "2026-01-15T10:12:00+07:00"]
+    assert [a.get("retry_in_seconds") for a in delivery["attempts"]] == [120, 600, None]
