@@ -76,6 +76,8 @@ class Order:
             "expires_at": shown(self.expires_at),
             "history": [t.to_dict(zone) for t in self.history],
             "extra": dict(self.extra), "version": self.version,
+            # who made it: scenario, control (/_sim/orders), api (a provider's create call), payer
+            "origin": self.history[0].source if self.history else None,
         }
 
     @classmethod

@@ -249,3 +249,17 @@ def test_the_clock_body_refuses_a_typo(client):
     answer = client.post("/_sim/clock", json={"advnce": "1h"})
     assert answer.status_code == 400 and answer.get_json()["field"] == "advnce"
     assert "did you mean 'advance'?" in answer.get_json()["error"]
+
+
+def test_an_order_says_who_made_it_and_made_ids_never_repeat_after_a_reset(client):
+    assert client.get("/_sim/orders/midtrans/MT-VA-BCA-PENDING").get_json()["origin"] == "scenario"
+    first = client.post("/_sim/orders", json={"provider": "midtrans", "amount": 1000}).get_json()
+    assert first["origin"] == "control"
+    client.post("/_sim/reset")
+    second = client.post("/_sim/orders", json={"provider": "midtrans", "amount": 1000}).get_json()
+    assert second["order_id"] != first["order_id"] and second["transaction_id"] != first["transaction_id"]
+    charged = client.post("/v2/charge", headers={"Authorization": "Basic U0ItTWlkLXNlcnZlci1TSU1VTEFUT1ItS0VZOg=="},
+                          json={"payment_type": "qris", "transaction_details": {"order_id": "ORIGIN-1",
+                                                                                "gross_amount": 1000}})
+    assert charged.status_code == 200
+    assert client.get("/_sim/orders/midtrans/ORIGIN-1").get_json()["origin"] == "api"
