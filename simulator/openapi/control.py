@@ -58,8 +58,14 @@ SCHEMAS = {
     "Delivery": obj({"id": {"type": "integer"}, "provider": string(), "order_id": string(),
                      "status": string(), "attempts": array(ANY_OBJECT)},
                     ["id", "provider", "status", "attempts"]),
-    "ScenarioLoaded": obj({"status": {"const": "ok"}, "scenario": string(), "orders": {"type": "integer"}},
-                          ["status", "scenario", "orders"]),
+    "ScenarioLoaded": obj({"status": {"const": "ok"}, "scenario": string(), "orders": {"type": "integer"},
+                           "scenario_version": {"type": "integer", "description": "+1 per load or merchant "
+                                                "change, not per reset"}},
+                          ["status", "scenario", "orders", "scenario_version"]),
+    "Tenant": obj({"name": string(pattern="^[A-Za-z0-9_-]{1,64}$"),
+                   "base_url": string("<server>/t/<name>: every provider path and /_sim under it",
+                                      format="uri"),
+                   "created": {"type": "number"}, "last_seen": {"type": "number"}}, ["name", "base_url"]),
     "DocumentIndex": obj({"documents": array(obj({"name": string(), "title": string(),
                                                   "url": string()}, ["name", "title", "url"]))},
                          ["documents"]),
@@ -118,6 +124,11 @@ def paths() -> dict:
     optional_object = json_body(ANY_OBJECT, required=False,
                                 description="optional; if given, a JSON object")
     return {
+        "/": {"get": operation("The control API's index (also at /_sim without the slash): every endpoint with a link", ok("the index", obj({
+            "name": string(), "endpoints": array(obj({"method": string(), "path": string(), "url": string(),
+                                                      "what": string()}, ["method", "path", "url", "what"])),
+            "pages": array(obj({"path": string(), "url": string(), "what": string()}, ["path", "url", "what"]))},
+            ["endpoints", "pages"])))},
         "/health": {"get": operation("Is the simulator up, with what", ok("up", obj({
             "status": {"const": "ok"}, "providers": array(string()), "orders": {"type": "integer"},
             "scenario": nullable(string()), "clock": ref("Clock")},
@@ -182,6 +193,26 @@ def paths() -> dict:
         },
         "/merchants": {"get": operation("The scenario's merchants", ok("the merchants", obj(
             {"merchants": array(ref("Merchant"))}, ["merchants"])))},
+        "/merchants/{provider}/{merchant_id}": {"patch": operation(
+            "Change a merchant's notification_url or features on the running server",
+            ok("the merchant as changed", ref("Merchant"), **{"400": "BadRequest", "404": "NotFound"}),
+            parameters=[PROVIDER, path("merchant_id", "the merchant's id in the scenario")],
+            body=json_body(obj({"notification_url": nullable(string(format="uri")),
+                                "features": {"type": "object"}}),
+                           example={"notification_url": "http://127.0.0.1:9000/hooks"}))},
+        "/tenants": {
+            "get": operation("The tenants", ok("the tenants", obj({
+                "count": {"type": "integer"}, "idle_timeout_seconds": {"type": "number"},
+                "tenants": array(ref("Tenant"))}, ["count", "tenants"]))),
+            "post": operation("Make a tenant: a separate world under /t/<name>",
+                              ok("made", ref("Tenant"), "201", **{"400": "BadRequest", "409": "Conflict"}),
+                              body=json_body(obj({"name": string(pattern="^[A-Za-z0-9_-]{1,64}$"),
+                                                  "scenario": {"type": ["string", "object"]}}),
+                                             required=False, example={"name": "ci-job-42"}))},
+        "/tenants/{name}": {"delete": operation(
+            "Remove a tenant and all its state", ok("removed", obj({"deleted": string()}, ["deleted"]),
+                                                    **{"404": "NotFound"}),
+            parameters=[path("name", "the tenant's name")])},
         "/faults": {
             "get": operation("Injected faults", ok("the faults", listing("faults", "Fault"))),
             "post": operation("Inject a fault", ok("the fault as listed", ref("Fault"), "201",

@@ -34,7 +34,26 @@ def too_large(client, path):
 # (path template, method, status) → a real call (webhook calls get a client whose merchants
 # are notified at a receiver).
 CALLS = {
+    ("/", "get", "200"): lambda c: c.get("/_sim/"),
     ("/health", "get", "200"): lambda c: c.get("/_sim/health"),
+    ("/merchants/{provider}/{merchant_id}", "patch", "200"):
+        lambda c: c.patch("/_sim/merchants/midtrans/G000000001", json={"notification_url": None}),
+    ("/merchants/{provider}/{merchant_id}", "patch", "400"):
+        lambda c: c.patch("/_sim/merchants/midtrans/G000000001", json={"notifcation_url": None}),
+    ("/merchants/{provider}/{merchant_id}", "patch", "404"):
+        lambda c: c.patch("/_sim/merchants/midtrans/NOPE", json={}),
+    ("/merchants/{provider}/{merchant_id}", "patch", "413"):
+        lambda c: c.patch("/_sim/merchants/midtrans/G000000001", content_type="application/json",
+                          data=oversized_json(c.application.config["MAX_CONTENT_LENGTH"])),
+    ("/tenants", "get", "200"): lambda c: [c.post("/_sim/tenants", json={"name": "doc"}), c.get("/_sim/tenants")][1],
+    ("/tenants", "post", "201"): lambda c: c.post("/_sim/tenants", json={"name": "doc"}),
+    ("/tenants", "post", "400"): lambda c: c.post("/_sim/tenants", json={"name": "a b"}),
+    ("/tenants", "post", "409"): lambda c: [c.post("/_sim/tenants", json={"name": "doc"}),
+                                            c.post("/_sim/tenants", json={"name": "doc"})][1],
+    ("/tenants", "post", "413"): lambda c: too_large(c, "/_sim/tenants"),
+    ("/tenants/{name}", "delete", "200"): lambda c: [c.post("/_sim/tenants", json={"name": "doc"}),
+                                                     c.delete("/_sim/tenants/doc")][1],
+    ("/tenants/{name}", "delete", "404"): lambda c: c.delete("/_sim/tenants/nope"),
     ("/orders", "get", "200"): lambda c: c.get("/_sim/orders?provider=midtrans&status=pending"),
     ("/orders", "get", "400"): lambda c: c.get("/_sim/orders?provider=paypal"),
     ("/orders", "post", "201"): lambda c: c.post("/_sim/orders", json={"provider": "midtrans", "amount": 5}),
