@@ -31,6 +31,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from .clock import parse_duration
 from .limits import DEFAULT_LIMITS, Limits, shown
+from .suggest import did_you_mean
 
 MATCH_KEYS = ("provider", "endpoint", "merchant", "order_id", "method")
 ACTIONS = ("delay", "status", "reset", "hang", "malformed", "empty", "content_type",
@@ -109,7 +110,9 @@ def parse_fault(item: Any, providers: Iterable[str], problems, where: str,
     if action not in ACTIONS:
         what = "required" if action is None else f"{shown(action)} is not an action"
         problems.add(f"{prefix}action", f"{what}; expected one of {', '.join(ACTIONS)}")
-    match = _match(item, sorted(providers), prefix, problems)
+    endpoints = {name: tuple(getattr(p, "endpoints", ())) for name, p in providers.items()} \
+        if isinstance(providers, Mapping) else {}
+    match = _match(item, sorted(providers), prefix, problems, endpoints)
     if match.get("endpoint") == WEBHOOK_ENDPOINT:
         if action in ACTIONS and action not in DELIVERY_ACTIONS:
             problems.add(f"{prefix}action", f"{shown(action)} does not apply to notification deliveries; "
@@ -161,7 +164,10 @@ def parse_fault(item: Any, providers: Iterable[str], problems, where: str,
                  probability=float(probability), spec=dict(item))
 
 
-def _match(item: Mapping, providers: list[str], prefix: str, problems) -> dict[str, str]:
+def _match(item: Mapping, providers: list[str], prefix: str, problems,
+           endpoints: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    """The match keys; an `endpoint` must be one the (given, else any) provider's views name,
+    or `webhook` — a typo would make a fault that never fires."""
     match = {}
     for key in MATCH_KEYS:
         if key not in item:
@@ -174,6 +180,14 @@ def _match(item: Mapping, providers: list[str], prefix: str, problems) -> dict[s
         if key == "provider" and value not in providers:
             problems.add(f"{prefix}provider", f"{shown(value)} is not a provider; expected one of "
                          f"{', '.join(providers)}")
+        if key == "endpoint" and endpoints:
+            named = endpoints.get(str(item.get("provider")))
+            known = sorted({WEBHOOK_ENDPOINT, *(named if named is not None else
+                                                (e for names in endpoints.values() for e in names))})
+            if value not in known:
+                problems.add(f"{prefix}endpoint", f"{shown(value)} is not an endpoint"
+                             f"{' of ' + str(item['provider']) if named is not None else ''}; expected one of "
+                             f"{', '.join(known)}{did_you_mean(value, known)}")
         if key == "method":
             value = value.upper()
             if value not in HTTP_METHODS:

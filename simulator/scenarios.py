@@ -253,6 +253,8 @@ def _merchants(items: Any, providers: Mapping[str, Any], problems: Problems) -> 
             problems.add(f"{where}.credentials", "required; expected a mapping")
             credentials = {}
         if provider:
+            problems.unknown_keys(credentials, provider.credential_keys + provider.optional_credentials,
+                                  f"{where}.credentials", f" for a {provider.name} merchant")
             for key in provider.credential_keys:
                 value = credentials.get(key)
                 if not isinstance(value, (str, int)) or isinstance(value, bool) or str(value) == "":
@@ -262,6 +264,9 @@ def _merchants(items: Any, providers: Mapping[str, Any], problems: Problems) -> 
         if not isinstance(features, dict):
             problems.add(f"{where}.features", "expected a mapping of feature flags")
             features = {}
+        elif provider:
+            problems.unknown_keys(features, tuple(provider.features), f"{where}.features",
+                                  f" for a {provider.name} merchant")
         url = item.get("notification_url")
         if url is not None and not (isinstance(url, str) and url.startswith(("http://", "https://"))):
             problems.add(f"{where}.notification_url", f"{shown(url)} is not an http(s) URL")

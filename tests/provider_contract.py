@@ -57,6 +57,9 @@ class ProviderContract:
         response = self.CALLS[documented_call](client)
         assert str(response.status_code) == status, response.get_data(as_text=True)
         self.contract.check(template, method, response)
+        # the endpoint the view journaled is one a fault may name (Provider.endpoints)
+        [entry] = client.get(f"/_sim/journal?provider={self.PROVIDER}&limit=1").get_json()["entries"]
+        assert entry["endpoint"] in (None, *PROVIDERS[self.PROVIDER].endpoints), entry["endpoint"]
 
     def test_unexpected_failures_match_the_documented_5xx(self, app):
         fail_every_request(app)

@@ -138,3 +138,20 @@ def test_a_mistyped_key_is_an_error_with_the_closest_key(body, expected):
     with pytest.raises(ScenarioError) as caught:
         _parse(body)
     assert any(expected in p for p in caught.value.problems), caught.value.problems
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("name: x\nmerchants:\n  - {provider: midtrans, id: G, credentials: {server_key: K, sever_key: K}}",
+     "scenarios/x.yaml: merchants[0].credentials.sever_key: unknown key for a midtrans merchant; expected one of "
+     "client_key, server_key; did you mean 'server_key'?"),
+    ("name: x\nmerchants:\n  - {provider: doku, id: D, credentials: {client_id: C, secret_key: S}, features: {cancle: true}}",
+     "scenarios/x.yaml: merchants[0].features.cancle: unknown key for a doku merchant; expected one of "
+     "active_channels, cancel, cancel_convenience_store; did you mean 'cancel'?"),
+    ("name: x\nfaults:\n  - {provider: midtrans, endpoint: cancle, action: status, status: 503}",
+     "scenarios/x.yaml: faults[0].endpoint: 'cancle' is not an endpoint of midtrans; expected one of cancel, "
+     "card_token, charge, expire, payer, snap, status, webhook; did you mean 'cancel'?"),
+])
+def test_provider_specific_typos_are_errors_too(body, expected):
+    with pytest.raises(ScenarioError) as caught:
+        _parse(body)
+    assert expected in caught.value.problems, caught.value.problems

@@ -325,6 +325,7 @@ def change_merchant(provider: str, merchant_id: str):
         features = body["features"]
         if not isinstance(features, dict):
             raise ControlError("features: expected a mapping of feature flags", field="features")
+        only_keys(features, tuple(box.providers[provider].features), f"{provider} merchant feature")
         changes["features"] = {**merchant.features, **features}
     changed = dataclasses.replace(merchant, **changes)
     box.replace_merchants(MerchantDirectory(changed if m is merchant else m for m in box.merchants))

@@ -38,6 +38,10 @@ class Provider:
     path_prefixes: tuple[str, ...]            # root paths it owns (for errors outside a view)
     error_response: Callable[[int, str], Response]  # (HTTP status, message) → its error shape
     credential_keys: tuple[str, ...]          # what a scenario merchant must carry
+    # journal/fault `endpoint` names its views annotate (a fault's `endpoint:` must be one)
+    endpoints: tuple[str, ...] = ()
+    optional_credentials: tuple[str, ...] = ()     # credential keys a merchant may also carry
+    features: Mapping[str, str] = field(default_factory=dict)   # merchant feature → what it does
     channels: tuple[str, ...] | None = None   # allowed `channel` values (None: any)
     default_currency: str = "IDR"
     default_expires_in: timedelta | None = None
