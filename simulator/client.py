@@ -75,6 +75,11 @@ class SandboxClient:
         return body
 
     # -- health, reset, merchants --------------------------------------------------------
+    def change_merchant(self, provider: str, merchant_id: str, **changes: Any) -> Json:
+        """PATCH a merchant on the running server: `notification_url=` (None for none) and/or
+        `features=`."""
+        return self._call("PATCH", f"/merchants/{provider}/{merchant_id}", json=changes)
+
     def create_tenant(self, name: str | None = None, scenario: str | Mapping[str, Any] | None = None) -> Json:
         """A new tenant on this server: `{"name", "base_url"}`; `SandboxClient(base_url)`
         then controls only that tenant."""
