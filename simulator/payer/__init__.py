@@ -171,6 +171,29 @@ def serve_order(order: Order, notice: str | None = None) -> Response:
     return render(order_page(order, notice=notice))
 
 
+def choosing(order: Order, methods: list[Method], choose: Callable[[Order, str], None],
+             waiting: str = "waiting for a payment method") -> Response:
+    """The page of an order whose payer has not picked a method yet (DOKU, Finpay, KwikPaisa and
+    Pivot hosted pages): a POSTed method among `methods` is `choose(order, method_id)` — the
+    provider making that method's transaction — then the page again; GET shows the order with
+    one button per method."""
+    if request.method == "POST":
+        act = posted()
+        if act.choose in {method.id for method in methods}:
+            choose(order, act.choose)
+        return back()
+    page = order_page(order)
+    page.status, page.methods = waiting, methods
+    return render(page)
+
+
+def qr_image(payload: str | None, provider_title: str) -> Response:
+    """A QR-code URL's answer: the PNG of `payload`, or the not-found page when there is none."""
+    if payload is None:
+        raise Stop(not_found(provider_title))
+    return Response(qr_png(payload), mimetype="image/png")
+
+
 def back() -> Response:
     """Post/redirect/get: the page again, so a reload repeats nothing."""
     return redirect(request.url, code=303)

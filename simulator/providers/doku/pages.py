@@ -11,7 +11,7 @@ DOKU's signed notification. "Back to the merchant" is the create call's `order.c
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Response
 
 from ... import payer
 from ...orders import Order
@@ -102,15 +102,8 @@ def checkout_page(token_id: str) -> Response:
     if order.status not in NO_CHANNEL:
         return payer.serve_order(order)
     offered = order.extra.get("payment_method_types") or []
-    if request.method == "POST":
-        act = payer.posted()
-        if act.choose in offered:
-            _choose(order, act.choose)
-        return payer.back()
-    page = payer.order_page(order)
-    page.status = "waiting for a payment channel"
-    page.methods = [payer.Method(c, LABELS.get(c, c)) for c in offered]
-    return payer.render(page)
+    return payer.choosing(order, [payer.Method(c, LABELS.get(c, c)) for c in offered], _choose,
+                          "waiting for a payment channel")
 
 
 def _choose(order: Order, channel: str) -> None:

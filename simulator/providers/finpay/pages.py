@@ -15,7 +15,7 @@ paid, `failUrl` once failed or expired, else `backUrl` (whichever the call gave)
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Response
 
 from ... import payer
 from ...orders import Order
@@ -94,15 +94,7 @@ def card_page(token: str) -> Response:
     order = _order_of(token)
     if order.channel is not None or order.status != "REQUEST_INITIATED":
         return payer.serve_order(order)
-    if request.method == "POST":                 # the hosted page: the payer picks a method
-        act = payer.posted()
-        if act.choose in LABELS:
-            _choose(order, act.choose)
-        return payer.back()
-    page = payer.order_page(order)
-    page.status = "waiting for a payment method"
-    page.methods = [payer.Method(kind, label) for kind, label in LABELS.items()]
-    return payer.render(page)
+    return payer.choosing(order, [payer.Method(kind, label) for kind, label in LABELS.items()], _choose)
 
 
 @blueprint.route("/widgetpg/pending/<number>", methods=["GET", "POST"])
@@ -114,10 +106,7 @@ def pending_page(number: str) -> Response:
 @blueprint.get("/pg/payment/card/qr/<token>.png")
 @payer.page
 def qr_image(token: str) -> Response:
-    payload = qr(_order_of(token))
-    if payload is None:
-        raise Stop(payer.not_found(TITLE))
-    return Response(payer.qr_png(payload), mimetype="image/png")
+    return payer.qr_image(qr(_order_of(token)), TITLE)
 
 
 def _choose(order: Order, kind: str) -> None:

@@ -20,7 +20,7 @@ from flask import Response, request
 
 from ... import creation, payer
 from ...orders import Order
-from ...wire import Stop, annotate, json_response, own_url, raw_body, sandbox
+from ...wire import Stop, annotate, own_url, raw_body, sandbox
 from . import auth, create_request, features, payload, render
 from .rules import DEFAULT_EXPIRY, PAYMENT_METHODS
 from .seed import prepare_order
@@ -121,13 +121,11 @@ def checkout_page() -> Response:
         raise Stop(payer.not_found(TITLE))
     if order.status != "UN_PAID" or order.channel is not None:
         return payer.serve_order(order)
-    if request.method == "POST":
-        act = payer.posted()
-        if act.choose in PAYMENT_METHODS:
-            box.book.apply(order, "process", source="payer", merchant=box.merchants.get("kwikpaisa", order.merchant),
-                           fields={"channel": act.choose})
-        return payer.back()
-    page = payer.order_page(order)
-    page.status = "waiting for a payment method"
-    page.methods = [payer.Method(method, LABELS[method]) for method in PAYMENT_METHODS]
-    return payer.render(page)
+    return payer.choosing(order, [payer.Method(method, LABELS[method]) for method in PAYMENT_METHODS], _start)
+
+
+def _start(order: Order, method: str) -> None:
+    """The payer picked a method: the payment starts (UN_PAID → PROCESSING)."""
+    box = sandbox()
+    box.book.apply(order, "process", source="payer", merchant=box.merchants.get("kwikpaisa", order.merchant),
+                   fields={"channel": method})

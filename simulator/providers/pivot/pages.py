@@ -122,15 +122,7 @@ def payment_page() -> Response:
     order = _session(str(claims.get("uuid", "")))
     if order.status != rules.REQUIRE_PAYMENT_METHOD:
         return payer.serve_order(order)
-    if request.method == "POST":
-        act = payer.posted()
-        if act.choose in METHODS:
-            _choose(order, act.choose)
-        return payer.back()
-    page = payer.order_page(order)
-    page.status = "waiting for a payment method"
-    page.methods = [payer.Method(key, label) for key, (_, _, label) in METHODS.items()]
-    return payer.render(page)
+    return payer.choosing(order, [payer.Method(key, label) for key, (_, _, label) in METHODS.items()], _choose)
 
 
 @blueprint.route("/detail/ewallet/<session_id>", methods=["GET", "POST"])
@@ -142,10 +134,7 @@ def ewallet_page(session_id: str) -> Response:
 @blueprint.get("/detail/qr/<session_id>.png")
 @payer.page
 def qr_image(session_id: str) -> Response:
-    payload = qr(_session(session_id))
-    if payload is None:
-        raise Stop(payer.not_found(TITLE))
-    return Response(payer.qr_png(payload), mimetype="image/png")
+    return payer.qr_image(qr(_session(session_id)), TITLE)
 
 
 def _choose(order: Order, key: str) -> None:
