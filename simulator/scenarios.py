@@ -412,7 +412,8 @@ def _one_of(value: Any, allowed: tuple[str, ...] | None, where: str, what: str, 
     by_fold = {a.casefold(): a for a in allowed}
     if isinstance(value, str) and value.casefold() in by_fold:
         return by_fold[value.casefold()]
-    problems.add(where, f"{shown(value)} is not a {what}; expected one of {', '.join(allowed)}")
+    problems.add(where, f"{shown(value)} is not a {what}; expected one of {', '.join(allowed)}"
+                 f"{did_you_mean(value.upper() if isinstance(value, str) and allowed[0].isupper() else value, allowed)}")
     return value
 
 
