@@ -70,18 +70,21 @@ def create_app(settings: Settings | None = None, *, scenario: scenarios.Scenario
                        for prefix in (f"/{name}/", *p.path_prefixes)),
                       key=lambda item: len(item[0]), reverse=True)
 
-    def provider_of_request() -> str | None:
-        if request.blueprint in blueprint_owner:
-            return blueprint_owner[request.blueprint]
-        path = request.path
+    def provider_of_request(req=None) -> str | None:
+        req = req or request._get_current_object()    # one proxy lookup, not one per attribute
+        owner = blueprint_owner.get(req.blueprint)
+        if owner is not None:
+            return owner
+        path = req.path
         return next((name for prefix, name in prefixes if path.startswith(prefix)), None)
 
     @app.before_request
     def start_provider_call():
+        req = request._get_current_object()
         g.started = time.perf_counter()
-        access.require(request.path, settings.admin_token)
+        access.require(req.path, settings.admin_token)
         tenants.sweep()          # idle tenants go, at most once a minute per process
-        tenant = request.environ.get(TENANT_KEY)
+        tenant = req.environ.get(TENANT_KEY)
         box = sandbox if tenant is None else tenants.for_request(tenant)
         if box is None:
             g.unknown_tenant = True
@@ -90,18 +93,19 @@ def create_app(settings: Settings | None = None, *, scenario: scenarios.Scenario
         g.sandbox_scope = scope = box.request_scope()
         scope.__enter__()    # the run's meta, read once for this request
         if box.faults:       # the hot path without faults: one truth test
-            provider = provider_of_request()
-            view = app.view_functions.get(request.endpoint)
+            provider = provider_of_request(req)
+            view = app.view_functions.get(req.endpoint)
             if provider is not None and not getattr(view, "payer_page", False):
                 injection.begin(box.faults, provider, PROVIDERS[provider].error_response,
                                 box.settings.fault_hang_cap)
 
     @app.after_request
     def journal_provider_call(response):
-        provider = provider_of_request()
+        req = request._get_current_object()
+        provider = provider_of_request(req)
         if provider is not None and not g.get("unknown_tenant"):
             response = injection.finish(response)
-            _journal(current_sandbox(), provider, response)
+            _journal(current_sandbox(), provider, response, req, g._get_current_object())
         return response
 
     @app.teardown_request
@@ -135,7 +139,9 @@ def create_app(settings: Settings | None = None, *, scenario: scenarios.Scenario
     return app
 
 
-def _journal(sandbox: Sandbox, provider: str, response) -> None:
+def _journal(sandbox: Sandbox, provider: str, response, request, g) -> None:
+    """The journal entry of this provider call (`request` and `g` are the objects behind
+    Flask's proxies: this runs on every provider call)."""
     cap = sandbox.settings.journal_body_cap
     notes = dict(g.get("journal_notes") or {})
     secret = PROVIDERS[provider].secret_headers

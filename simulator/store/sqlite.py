@@ -353,11 +353,15 @@ class SQLiteRun:
         return [codec.unpack(r) for r in rows]
 
     def compare_and_set(self, old: Order, new: Order) -> bool:
+        # most moves leave the wire fields as they were: then they are not encoded again
+        same_extra = new.extra is old.extra or new.extra == old.extra
         cursor = self.store.execute(
-            "UPDATE orders SET status = ?, version = ?, extra = ?, history = ?, channel = ?, bank = ?, "
-            "expires_us = ? WHERE tenant = ? AND provider = ? AND merchant = ? AND order_id = ? AND version = ?",
-            (new.status, new.version, _dump(dict(new.extra)), codec.history_json(new.history),
-             new.channel, new.bank, codec.micros(new.expires_at) if new.expires_at else None,
+            "UPDATE orders SET status = ?, version = ?, history = ?, channel = ?, bank = ?, expires_us = ?"
+            + ("" if same_extra else ", extra = ?") +
+            " WHERE tenant = ? AND provider = ? AND merchant = ? AND order_id = ? AND version = ?",
+            (new.status, new.version, codec.history_json(new.history), new.channel, new.bank,
+             codec.micros(new.expires_at) if new.expires_at else None,
+             *(() if same_extra else (_dump(dict(new.extra)),)),
              self.tenant, *old.key, old.version))
         return cursor.rowcount == 1
 
