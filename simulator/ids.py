@@ -13,7 +13,6 @@ import random
 from functools import lru_cache
 from itertools import accumulate
 import threading
-import uuid
 from typing import Callable
 
 from faker import Faker
@@ -50,7 +49,7 @@ class Randomness:
     def uuid4(self) -> str:
         with self._lock:
             bits = self._rng.getrandbits(128)
-        return str(uuid.UUID(int=bits, version=4))
+        return uuid4_text(bits)
 
     def hex(self, length: int) -> str:
         with self._lock:
@@ -80,6 +79,16 @@ class Randomness:
     def randint(self, low: int, high: int) -> int:
         with self._lock:
             return self._rng.randint(low, high)
+
+
+_VERSION_4 = ~((0xf000 << 64) | (0xc000 << 48)), (4 << 76) | (0x8000 << 48)
+
+
+def uuid4_text(bits: int) -> str:
+    """`str(uuid.UUID(int=bits, version=4))` without building a UUID object (a million-order
+    scenario draws a million of them at start-up)."""
+    text = f"{(bits & _VERSION_4[0]) | _VERSION_4[1]:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 _FAKER: Faker | None = None
@@ -133,7 +142,7 @@ class RunRandomness:
         return self._faker
 
     def uuid4(self) -> str:
-        return str(uuid.UUID(int=self._rng().getrandbits(128), version=4))
+        return uuid4_text(self._rng().getrandbits(128))
 
     def hex(self, length: int) -> str:
         return f"{self._rng().getrandbits(length * 4):0{length}x}"

@@ -475,3 +475,25 @@ def test_a_redis_password_is_never_shown():
     assert _without_password("redis://:s3cret@10.0.0.5:6380/2") == "redis://:***@10.0.0.5:6380/2"
     assert _without_password("redis://app:s3cret@cache/0") == "redis://app:***@cache/0"
     assert _without_password("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"
+
+
+def test_the_fast_paths_write_exactly_what_the_general_ones_do():
+    """uuid4_text is str(uuid.UUID(version=4)); a new order's history is what the encoder
+    would write (both skip work a million-order start would pay a million times)."""
+    import random
+    import uuid
+    from datetime import datetime, timezone
+
+    from simulator.compact_json import compact
+    from simulator.ids import uuid4_text
+    from simulator.orders import Transition
+    from simulator.store.codec import history_json, transition_row
+    draws = random.Random(7)
+    for _ in range(2000):
+        bits = draws.getrandbits(128)
+        assert uuid4_text(bits) == str(uuid.UUID(int=bits, version=4))
+    at = datetime(2026, 1, 15, 3, 0, 0, 123456, tzinfo=timezone.utc)
+    for step in (Transition(at, "create", None, "pending", "scenario"),
+                 Transition(at, "create", None, "REQUIRE_PAYMENT_METHOD", "api"),
+                 Transition(at, "create", None, 'odd "status"', "control")):
+        assert history_json((step,)) == compact([transition_row(step)])
