@@ -99,6 +99,22 @@ def finish_of(order: Order) -> str | None:
     return sandbox().providers[order.provider].payer.finish(order, record["url"])
 
 
+def link(kind: str, key: str, order: Order) -> None:
+    """Remember (run state, every process) that the page key `key` — the token in a URL a
+    create call handed out — opens `order`."""
+    sandbox().run.record_add(kind, key, {"merchant": order.merchant, "order_id": order.order_id})
+
+
+def linked_order(kind: str, key: str, provider: str, provider_title: str) -> Order:
+    """The order a page key opens, or the not-found page."""
+    box = sandbox()
+    record = box.run.record(kind, key) if key else None
+    order = box.book.get(provider, record["merchant"], record["order_id"]) if record else None
+    if order is None:
+        raise Stop(not_found(provider_title))
+    return order
+
+
 def page(view):
     """Mark a provider view as a payer page: the payer's (the bank's) side, not the
     provider's API, so injected faults never fire on it. It is still journaled."""

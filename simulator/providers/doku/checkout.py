@@ -17,7 +17,7 @@ from flask import Response
 
 from ... import creation
 from ...orders import Order
-from ...payer import remember_finish
+from ...payer import link, remember_finish
 from ...compact_json import compact
 from ...webhooks import NOTIFICATION_URL_OVERRIDE
 from ...wire import BodyError, annotate, own_url, read_json, sandbox
@@ -25,7 +25,7 @@ from . import checkout_request, render, signature
 from .auth import Caller, authenticate
 from .views import blueprint, once_per_request_id
 
-CHECKOUTS = "doku-checkout"           # run-state records: token_id → {merchant, invoice_number}
+CHECKOUTS = "doku-checkout"           # run-state records: token_id → the order (payer.link)
 TARGET = "/checkout/v1/payment"
 DUPLICATE_INVOICE = "DUPLICATE INVOICE NUMBER"
 
@@ -66,7 +66,7 @@ def _create(caller: Caller) -> tuple[dict, int]:
         annotate(refusal=f"merchant {caller.merchant.id} already has invoice_number "
                          f"{checked.invoice_number!r} (simulator's choice: refused)")
         return render.business_error(DUPLICATE_INVOICE)
-    box.run.record_add(CHECKOUTS, token_id, {"merchant": order.merchant, "invoice_number": order.order_id})
+    link(CHECKOUTS, token_id, order)
     remember_finish(order, checked.callback_url)
     return answer(order, checked, caller), 200
 

@@ -16,7 +16,7 @@ from flask import Response
 from ... import payer
 from ...orders import Order
 from ...payer import qris
-from ...wire import Stop, sandbox
+from ...wire import sandbox
 from .checkout import CHECKOUTS
 from .rules import channel_info
 from .seed import channel_fields
@@ -94,11 +94,7 @@ PAYER = payer.PayerSpec(facts=facts, buttons=buttons, qr=qr)
 @blueprint.route("/checkout-link-v2/<token_id>", methods=["GET", "POST"])
 @payer.page
 def checkout_page(token_id: str) -> Response:
-    box = sandbox()
-    session = box.run.record(CHECKOUTS, token_id)
-    order = box.book.get("doku", session["merchant"], session["invoice_number"]) if session else None
-    if order is None:
-        raise Stop(payer.not_found(TITLE))
+    order = payer.linked_order(CHECKOUTS, token_id, "doku", TITLE)
     if order.status not in NO_CHANNEL:
         return payer.serve_order(order)
     offered = order.extra.get("payment_method_types") or []

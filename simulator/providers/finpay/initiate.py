@@ -20,6 +20,7 @@ from datetime import timedelta
 from flask import request
 
 from ... import creation
+from ... import payer
 from ...payer import remember_finish
 from ...webhooks import NOTIFICATION_URL_OVERRIDE
 from ...wire import BodyError, Stop, annotate, json_response, own_url, read_json, sandbox
@@ -77,7 +78,7 @@ def answer(order) -> dict:
     else:
         key = box.rand.hex(64)
         body["redirecturl"] = own_url("card_page", token=key)
-    box.run.record_add(PAGES, key, {"merchant": order.merchant, "order_id": order.order_id})
+    payer.link(PAGES, key, order)
     body["expiryLink"] = render.jakarta_time(order.expires_at)
     if kind in ("va", "retail"):
         body["paymentCode"] = order.extra["payment_code"]

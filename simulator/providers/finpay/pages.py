@@ -20,7 +20,7 @@ from flask import Response
 from ... import payer
 from ...orders import Order
 from ...payer import qris
-from ...wire import Stop, sandbox
+from ...wire import sandbox
 from .rules import channel_class
 from .seed import channel_numbers
 from .views import blueprint
@@ -80,12 +80,7 @@ PAYER = payer.PayerSpec(facts=facts, buttons=buttons, qr=qr, finish=finish)
 
 
 def _order_of(key: str) -> Order:
-    box = sandbox()
-    record = box.run.record(PAGES, key)
-    order = box.book.get("finpay", record["merchant"], record["order_id"]) if record else None
-    if order is None:
-        raise Stop(payer.not_found(TITLE))
-    return order
+    return payer.linked_order(PAGES, key, "finpay", TITLE)
 
 
 @blueprint.route("/pg/payment/card/access/<token>", methods=["GET", "POST"])

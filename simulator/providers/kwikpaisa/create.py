@@ -26,7 +26,7 @@ from .rules import DEFAULT_EXPIRY, PAYMENT_METHODS
 from .seed import prepare_order
 from .views import blueprint
 
-CHECKOUTS = "kwikpaisa-checkout"      # run-state records: payload → {merchant, order_id}
+CHECKOUTS = "kwikpaisa-checkout"      # run-state records: payload → the order (payer.link)
 LINK_FIELD_FEATURE = "payment_link_field"   # merchant feature: the link's field name
 TITLE = "KwikPaisa"
 LABELS = {"UPI": "UPI", "CARD": "Card", "NETBANKING": "Net banking", "WALLET": "Wallet"}
@@ -65,7 +65,7 @@ def create_order():
         annotate(refusal=f"merchant {merchant.id} already has order_id {checked.order_id!r}")
         raise Stop(render.error(409, DUPLICATE)) from None
     token = box.rand.hex(64)
-    box.run.record_add(CHECKOUTS, token, {"merchant": order.merchant, "order_id": order.order_id})
+    payer.link(CHECKOUTS, token, order)
     payer.remember_finish(order, checked.return_url)
     link_field = merchant.feature(LINK_FIELD_FEATURE, "payment_link")
     return render.success(CREATED, {
@@ -114,11 +114,7 @@ PAYER = payer.PayerSpec(facts=facts, buttons=buttons, qr=qr, finish=finish)
 @blueprint.route("/payment", methods=["GET", "POST"])
 @payer.page
 def checkout_page() -> Response:
-    box = sandbox()
-    record = box.run.record(CHECKOUTS, request.args.get("payload", ""))
-    order = box.book.get("kwikpaisa", record["merchant"], record["order_id"]) if record else None
-    if order is None:
-        raise Stop(payer.not_found(TITLE))
+    order = payer.linked_order(CHECKOUTS, request.args.get("payload", ""), "kwikpaisa", TITLE)
     if order.status != "UN_PAID" or order.channel is not None:
         return payer.serve_order(order)
     return payer.choosing(order, [payer.Method(method, LABELS[method]) for method in PAYMENT_METHODS], _start)
