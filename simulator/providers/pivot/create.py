@@ -93,8 +93,7 @@ def _create(merchant: Merchant) -> tuple[dict, int]:
 
 
 def _error(http: int, code: str, detail: str) -> tuple[dict, int]:
-    response = render.error(http, code, detail)
-    return response.get_json(), http
+    return render.error_body(code, detail), http
 
 
 def initial_status(checked: create_request.CreateRequest) -> str:

@@ -181,11 +181,15 @@ def access_token(token: str, expires_in: int) -> Response:
 
 # -- errors (§6) ---------------------------------------------------------------------------
 
-def error(http: int, code: str, detail: str, field: str = "") -> Response:
+def error_body(code: str, detail: str, field: str = "") -> dict:
     message, kind, source = CODES[code]
-    return json_response({"code": code, "message": message, "error": {
+    return {"code": code, "message": message, "error": {
         "type": kind, "source": source, "details": [{"field": field, "message": detail}],
-        "traceId": sandbox().rand.hex(32)}}, http)
+        "traceId": sandbox().rand.hex(32)}}
+
+
+def error(http: int, code: str, detail: str, field: str = "") -> Response:
+    return json_response(error_body(code, detail, field), http)
 
 
 def credentials_invalid() -> Response:
