@@ -88,9 +88,11 @@ Create: POST /v2/payments (create.py, create_request.py, pages.py)
   ≤ 512 characters; customerId with customer → 422; a customerId alone → 422 `customer not
   found` (the simulator keeps no customers). The sandbox error-simulation amounts (100033 →
   400 … 330000 → 504) answer `message for api error simulation` and make nothing.
-- A clientReferenceId this merchant already used → 422 `client reference id already exist`,
-  whatever that session's status (the backend allows reuse after EXPIRED/CANCELLED; here an
-  order id is one order — not simulated).
+- A clientReferenceId this merchant already used → 422 `client reference id already exist`
+  while any earlier session with it is alive; once all are EXPIRED or CANCELLED it may be used
+  again (the backend's rule). Later sessions are stored as `<ref>~2`, `<ref>~3`… (what the
+  dashboard and `/_sim/orders` show); every Pivot answer shows the reference itself, and the
+  list finds them all by `clientReferenceId`.
 - Status at create: REQUIRE_PAYMENT_METHOD without a method, REQUIRE_CONFIRMATION with one
   and autoConfirm false, REQUIRE_ACTION (charge WAITING_FOR_USER_ACTION) with autoConfirm,
   ACTIVE for MULTIPLE. `POST /v2/payments/{id}/confirm` is not simulated yet (the /_sim

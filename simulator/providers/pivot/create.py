@@ -8,8 +8,9 @@ its sandbox error-simulation amounts) → the session → the session object.
 The session's status: REQUIRE_PAYMENT_METHOD without a method (the payer picks one on the
 hosted page), REQUIRE_CONFIRMATION with a method and `autoConfirm: false`, REQUIRE_ACTION
 with `autoConfirm: true` (its charge WAITING_FOR_USER_ACTION, the VA number / QR in
-`chargeDetails[0]`), ACTIVE for a MULTIPLE (static) session. A `clientReferenceId` already
-used by this merchant is 422 `client reference id already exist`.
+`chargeDetails[0]`), ACTIVE for a MULTIPLE (static) session. A `clientReferenceId` of this
+merchant's still-alive session is 422 `client reference id already exist`; once all its
+sessions are EXPIRED or CANCELLED it is free again (`free_order_id`).
 """
 
 from __future__ import annotations
@@ -78,14 +79,18 @@ def _create(merchant: Merchant) -> tuple[dict, int]:
     if checked.method_type:
         extra["payment_method"] = method_details(checked.method_type, checked.channel, session_id,
                                                  checked.method_options, merchant, checked.amount)
+    order_id = free_order_id(merchant.id, checked.reference)
+    if order_id is None:
+        annotate(refusal=f"merchant {merchant.id} has a session with clientReferenceId "
+                         f"{checked.reference!r} that is not EXPIRED or CANCELLED")
+        return _error(422, "api_validation_error", DUPLICATE_REFERENCE)
     try:
         order = creation.create("pivot", {
-            "merchant": merchant.id, "order_id": checked.reference, "transaction_id": session_id,
+            "merchant": merchant.id, "order_id": order_id, "transaction_id": session_id,
             "amount": checked.amount, "currency": checked.currency, "channel": checked.method_type,
             "bank": checked.channel, "status": initial_status(checked), "expires_at": checked.expiry_at,
             "extra": extra})
-    except creation.DuplicateOrder:
-        annotate(refusal=f"merchant {merchant.id} already has clientReferenceId {checked.reference!r}")
+    except creation.DuplicateOrder:       # another request took the same id meanwhile
         return _error(422, "api_validation_error", DUPLICATE_REFERENCE)
     if checked.redirect_url:
         remember_finish(order, next(iter(checked.redirect_url.values()), None))
@@ -94,6 +99,20 @@ def _create(merchant: Merchant) -> tuple[dict, int]:
 
 def _error(http: int, code: str, detail: str) -> tuple[dict, int]:
     return render.error_body(code, detail), http
+
+
+def free_order_id(merchant_id: str, reference: str) -> str | None:
+    """The order id a new session with `reference` is stored under: the reference itself, or
+    `<reference>~<n>` after n-1 earlier sessions, all EXPIRED or CANCELLED (expiry applied as
+    they are read); None while one of them is still alive."""
+    book = sandbox().book
+    n, order_id = 1, reference
+    while (earlier := book.get("pivot", merchant_id, order_id)) is not None:
+        if earlier.status not in rules.REUSABLE_AFTER:
+            return None
+        n += 1
+        order_id = f"{reference}{rules.REUSE_MARK}{n}"
+    return order_id
 
 
 def initial_status(checked: create_request.CreateRequest) -> str:

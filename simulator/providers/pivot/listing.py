@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from typing import Mapping
 
 from ...orders import Order
+from .rules import reference_of
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
@@ -43,7 +44,7 @@ class Query:
     descending: bool
 
     def keeps(self, order: Order) -> bool:
-        return ((self.client_reference_id is None or order.order_id == self.client_reference_id)
+        return ((self.client_reference_id is None or reference_of(order) == self.client_reference_id)
                 and (self.session_id is None or order.transaction_id == self.session_id.lower())
                 and (self.status is None or order.status == self.status)
                 and (self.method_type is None or order.channel == self.method_type)

@@ -98,7 +98,7 @@ def _charges(order: Order, payment_type: str, updated_at: str) -> list | None:
     return [{
         "id": order.extra.get("charge_id"),
         "paymentSessionId": order.transaction_id,
-        "paymentSessionClientReferenceId": order.order_id,
+        "paymentSessionClientReferenceId": rules.reference_of(order),
         "amount": money(order),
         "statementDescriptor": order.extra.get("statement_descriptor"),
         "status": CHARGE_STATUS.get(order.status, "FAILED"),
@@ -135,7 +135,7 @@ def session(order: Order) -> dict:
     expiry = cancelled_at or order.expires_at
     body = {
         "id": order.transaction_id,
-        "clientReferenceId": order.order_id,
+        "clientReferenceId": rules.reference_of(order),
         "amount": money(order),
         "autoConfirm": extra.get("auto_confirm", False),
         "mode": mode,

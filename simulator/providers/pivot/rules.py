@@ -67,6 +67,19 @@ EVENTS_DOC = {
 }
 
 
+# A clientReferenceId may be used again once every earlier session with it is final in one
+# of these (the backend's rule, create sheet §5). The store keeps one order per order id, so
+# the later sessions are stored as `<ref>~2`, `<ref>~3`… (`~` is never in a reference) and
+# every answer shows the reference itself (`reference_of`).
+REUSABLE_AFTER = frozenset({EXPIRED, CANCELLED})
+REUSE_MARK = "~"
+
+
+def reference_of(order: Order) -> str:
+    """The session's clientReferenceId, as the merchant sent it."""
+    return order.order_id.split(REUSE_MARK, 1)[0]
+
+
 def redirect_mode_only(order: Order, merchant=None) -> Refusal | None:
     """A customer may cancel REQUIRE_ACTION only on the hosted page, i.e. in REDIRECT mode."""
     if order.status == REQUIRE_ACTION and order.extra.get("mode", "REDIRECT") != "REDIRECT":

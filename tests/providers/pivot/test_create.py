@@ -193,3 +193,26 @@ def test_an_unchosen_session_can_be_cancelled_and_a_bad_token_is_404(client):
     assert cancel.status_code == 200 and cancel.get_json()["data"]["status"] == "CANCELLED"
     assert client.get("/detail?token=nope").status_code == 404
     assert client.get("/detail").status_code == 404
+
+
+def test_a_client_reference_id_is_free_again_once_its_sessions_are_expired_or_cancelled(client):
+    token = get_token(client)
+    bearer = {"Authorization": f"Bearer {token}"}
+    first = create(client, body(), token=token).get_json()["data"]
+    cancelled = client.post(f"{CREATE}/{first['id']}/cancel", json={"cancellationReason": "DUPLICATED"}, headers=bearer)
+    assert cancelled.get_json()["data"]["status"] == "CANCELLED"
+    second = create(client, body(amount={"value": 20000}), token=token)
+    assert second.status_code == 200
+    second = second.get_json()["data"]
+    assert second["clientReferenceId"] == "SHOP-PV-1" and second["id"] != first["id"]
+    assert_pivot_error(create(client, body(), token=token), 422, "api_validation_error",
+                       "client reference id already exist")              # the second is alive
+    client.post("/_sim/clock", json={"advance": "16m"})                     # … until it expires
+    third = create(client, body(amount={"value": 30000}), token=get_token(client)).get_json()["data"]
+    listed = client.get(f"{CREATE}?clientReferenceId=SHOP-PV-1", headers={"Authorization": f"Bearer {get_token(client)}"})
+    sessions = listed.get_json()["data"]
+    assert [(s["id"], s["status"], s["clientReferenceId"]) for s in sessions] == [
+        (first["id"], "CANCELLED", "SHOP-PV-1"), (second["id"], "EXPIRED", "SHOP-PV-1"),
+        (third["id"], "REQUIRE_PAYMENT_METHOD", "SHOP-PV-1")]
+    status = client.get(f"{CREATE}/{third['id']}", headers={"Authorization": f"Bearer {get_token(client)}"})
+    assert status.get_json()["data"]["amount"] == {"value": 30000, "currency": "IDR"}
