@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from typing import Iterable, Mapping
 
 PREFIX = 4                    # characters of a secret shown before the ellipsis
@@ -35,6 +36,7 @@ def fingerprint(value: str) -> str:
     return hashlib.sha256(b"payment-sandbox/mask\0" + value.encode("utf-8", "replace")).hexdigest()[:4]
 
 
+@lru_cache(maxsize=4096)          # the same credentials arrive on every call of a merchant
 def mask(value: str) -> str:
     """`SB-M…·3fa9`: a short prefix, an ellipsis and a fingerprint; no prefix for short values."""
     if not value:
