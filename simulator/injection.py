@@ -129,7 +129,7 @@ def finish(response: Response) -> Response:
 
 def aborted(response: Response) -> bool:
     """True for the placeholder of a reset or hang: the client got no response at all."""
-    return ABORT_HEADER in response.headers
+    return response.status_code == ABORT_PLACEHOLDER_STATUS and ABORT_HEADER in response.headers
 
 
 def _abort(kind: str, hold: float = 0.0) -> Response:

@@ -372,8 +372,8 @@ class SQLiteRun:
     def journal_add(self, entry: dict, cap: int) -> int:
         """One INSERT (the id comes back with it and joins the entry when it is read); every
         JOURNAL_TRIM_EVERY entries one DELETE keeps the newest `cap`."""
-        entry_id = self.store.one("INSERT INTO journal (tenant, entry) VALUES (?, ?) RETURNING id",
-                                  (self.tenant, _dump(entry)))[0]
+        entry_id = self.store.execute("INSERT INTO journal (tenant, entry) VALUES (?, ?)",
+                                      (self.tenant, _dump(entry))).lastrowid
         self._journal_writes += 1
         if self._journal_writes % JOURNAL_TRIM_EVERY == 0:
             self.store.execute("DELETE FROM journal WHERE tenant = ? AND id <= (SELECT id FROM journal "
