@@ -8,6 +8,7 @@ import base64
 import binascii
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 from flask import Response, current_app, g, request, url_for
@@ -148,6 +149,7 @@ class BasicAuthError(ValueError):
     """The Authorization header is not usable Basic credentials; the message says why."""
 
 
+@lru_cache(maxsize=1024)          # a client sends the same header on every call (errors are not cached)
 def basic_credentials(header: str | None, expected: str) -> tuple[str, str]:
     """(user, password) from `Authorization: Basic …`, or BasicAuthError naming the problem.
 
