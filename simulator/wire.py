@@ -34,11 +34,16 @@ class Stop(Exception):
         self.response = response
 
 
-def own_url(endpoint: str, **values: Any) -> str:
-    """The absolute URL of `endpoint` (a view of the current request's blueprint) on this
-    simulator, as the client reached it: same scheme, host and port, and the same mount
-    (`/midtrans/…` when the call came in under the provider prefix)."""
-    return url_for(f"{request.blueprint}.{endpoint}", _external=True, **values)
+def own_url(endpoint: str, provider: str | None = None, **values: Any) -> str:
+    """The absolute URL of `endpoint` (a view of the current request's blueprint, or of
+    `provider`'s) on this simulator, as the client reached it: same scheme, host, port and
+    tenant, and the same mount (`/midtrans/…` when the call came in under the provider
+    prefix). A request on another blueprint (a /_sim call, a payer page elsewhere) gets the
+    provider's root mount."""
+    blueprint = request.blueprint
+    if provider is not None and blueprint not in (provider, f"{provider}_prefixed"):
+        blueprint = provider
+    return url_for(f"{blueprint}.{endpoint}", _external=True, **values)
 
 
 def sandbox():

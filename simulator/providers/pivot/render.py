@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from flask import Response, has_request_context, request, url_for
+from flask import Response, has_request_context, request
 
 from ...orders import NOT_FOUND, Order, Refusal
-from ...wire import json_response, sandbox
+from ...wire import json_response, own_url, sandbox
 from . import rules, tokens
 
 PAY_HOST = "https://pay-stg.pivot-payment.com"
@@ -122,8 +122,7 @@ def payment_url(order: Order) -> str:
                         sandbox().signing_key(tokens.SIGNING_KEY))
     if not has_request_context():
         return f"{PAY_HOST}/detail?token={token}"
-    mount = request.blueprint if request.blueprint in ("pivot", "pivot_prefixed") else "pivot"
-    return url_for(f"{mount}.payment_page", token=token, _external=True)
+    return own_url("payment_page", provider="pivot", token=token)
 
 
 def session(order: Order) -> dict:
