@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import base64
 import io
+from urllib.parse import urlencode
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable, Mapping
@@ -113,6 +114,11 @@ def linked_order(kind: str, key: str, provider: str, provider_title: str) -> Ord
     if order is None:
         raise Stop(not_found(provider_title))
     return order
+
+
+def with_query(url: str, params: Mapping[str, str]) -> str:
+    """A return URL with what the provider appends to it (`?` or `&` as the URL needs)."""
+    return f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
 
 
 def page(view):

@@ -92,7 +92,7 @@ Formats and envelopes (render.py, features.py)
 """
 
 from ..base import Provider
-from . import create, notify, openapi, render, rules
+from . import create, notify, openapi, pages, render, rules  # noqa: F401  (create: its route)
 from .seed import prepare_order
 from .views import blueprint
 
@@ -115,6 +115,6 @@ PROVIDER = Provider(
     prepare_order=prepare_order,
     events_doc=rules.EVENTS_DOC,
     notifier=notify.NOTIFIER,
-    payer=create.PAYER,
+    payer=pages.PAYER,
     openapi=openapi.document,
 )

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from urllib.parse import urlencode
 
 from flask import Response, request
 
@@ -68,9 +67,8 @@ def qr(order: Order) -> str | None:
 
 
 def finish(order: Order, url: str) -> str:
-    query = urlencode({"order_id": order.order_id, "status_code": notify.STATUS_CODE[order.status],
-                       "transaction_status": order.status})
-    return f"{url}{'&' if '?' in url else '?'}{query}"
+    return payer.with_query(url, {"order_id": order.order_id, "status_code": notify.STATUS_CODE[order.status],
+                                  "transaction_status": order.status})
 
 
 PAYER = payer.PayerSpec(facts=facts, buttons=buttons, qr=qr, finish=finish)
