@@ -15,7 +15,7 @@ from flask import Blueprint, Response
 from ... import idempotency
 from ...orders import NOT_FOUND, Refusal
 from ...wire import BodyError, annotate, json_response, raw_body, read_json, sandbox
-from . import render, rules, signature
+from . import render, rules
 from .auth import Caller, authenticate
 
 blueprint = Blueprint("doku", __name__)
@@ -42,7 +42,7 @@ def once_per_request_id(caller: Caller, work) -> Response:
     while the first is still running → 409 `idempotent_request`."""
     outcome = idempotency.once(sandbox().replay_cache(REPLAY_CACHE),
                                f"{caller.merchant.id}\n{caller.request_id}",
-                               signature.digest(raw_body()), work)
+                               idempotency.fingerprint(raw_body()), work)
     if isinstance(outcome, idempotency.InFlight):
         annotate(idempotency="the first request with this Request-Id is still being processed")
         return render.error(render.REQUEST_IN_FLIGHT)

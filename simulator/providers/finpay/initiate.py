@@ -28,7 +28,7 @@ from . import initiate_request, render
 from .auth import authenticate
 from .pages import PAGES, qr
 from .rules import channel_class
-from .seed import prepare_order
+from .seed import REFERENCE_DIGITS, channel_numbers
 from .views import blueprint
 
 DUPLICATE = render.Answer("4090000", "Duplicate Order ID")
@@ -49,14 +49,14 @@ def initiate():
         raise Stop(render.reply(exc.answer, exc.detail)) from None
     annotate(order_id=checked.order_id)
     box = sandbox()
-    drawn = prepare_order({"channel": checked.source_of_funds}, box.rand)   # reference, VA number…
+    drawn = channel_numbers(checked.source_of_funds, box.rand)     # VA number, payment code, card
     extra = {**drawn["extra"], "customer": checked.customer, "return_urls": checked.return_urls,
              NOTIFICATION_URL_OVERRIDE: checked.callback_url}
     if checked.description:
         extra["description"] = checked.description
     try:
         order = creation.create("finpay", {
-            "merchant": merchant.id, "order_id": checked.order_id, "transaction_id": drawn["transaction_id"],
+            "merchant": merchant.id, "order_id": checked.order_id, "transaction_id": box.rand.digits(REFERENCE_DIGITS),
             "amount": checked.amount, "currency": checked.currency, "channel": checked.source_of_funds,
             "bank": drawn["bank"], "status": "REQUEST_INITIATED",
             "expires_at": box.clock.now() + timedelta(minutes=checked.timeout_minutes), "extra": extra})

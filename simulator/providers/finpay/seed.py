@@ -12,6 +12,7 @@ from .rules import channel_class
 VA_BANKS = {"vabca": "bca", "vamandiri": "mandiri", "vabni": "bni", "vabri": "bri",
             "vapermata": "permata", "vacimb": "cimb"}
 CARD_BIN = "512345"
+REFERENCE_DIGITS = 23              # Finpay's reference (the order's transaction_id)
 CARD_INFO = {"brand": "MASTERCARD", "issuing": "SIMULATOR BANK", "type": "CREDIT",
              "subType": "STANDARD", "country": "ID"}
 
@@ -20,7 +21,7 @@ def prepare_order(spec: Mapping[str, Any], rand: Randomness) -> dict:
     channel = spec.get("channel")
     customer = _customer(rand)
     numbers = channel_numbers(channel, rand)
-    return {"transaction_id": rand.digits(23), "channel": channel, "bank": numbers["bank"],
+    return {"transaction_id": rand.digits(REFERENCE_DIGITS), "channel": channel, "bank": numbers["bank"],
             "extra": {"customer": customer, **numbers["extra"]}}
 
 

@@ -68,7 +68,7 @@ class CreateRequest:
     metadata: dict
 
 
-def _typed(body: dict, key: str, kind, what: str) -> Any:
+def _typed(body: dict, key: str, kind) -> Any:
     """Go's decoder: a present value of the wrong JSON type fails the whole body."""
     value = body.get(key)
     if value is not None and (not isinstance(value, kind) or (kind is not bool and isinstance(value, bool))):
@@ -84,19 +84,19 @@ def _required(field: str) -> Invalid:
 def check(body: Any, now: datetime) -> CreateRequest:
     if not isinstance(body, dict):
         raise Invalid(INVALID_PAYLOAD)
-    reference = _typed(body, "clientReferenceId", str, "string")
-    amount_block = _typed(body, "amount", dict, "object") or {}
-    mode = _typed(body, "mode", str, "string") or "REDIRECT"
-    payment_type = _typed(body, "paymentType", str, "string") or "SINGLE"
-    auto_confirm = _typed(body, "autoConfirm", bool, "bool") or False
-    method = _typed(body, "paymentMethod", dict, "object") or {}
-    options = _typed(body, "paymentMethodOptions", dict, "object") or {}
-    redirect = _typed(body, "redirectUrl", dict, "object")
-    expiry = _typed(body, "expiryAt", str, "string")
-    descriptor = _typed(body, "statementDescriptor", str, "string")
-    customer = _typed(body, "customer", dict, "object")
-    customer_id = _typed(body, "customerId", str, "string")
-    metadata = _typed(body, "metadata", dict, "object") or {}
+    reference = _typed(body, "clientReferenceId", str)
+    amount_block = _typed(body, "amount", dict) or {}
+    mode = _typed(body, "mode", str) or "REDIRECT"
+    payment_type = _typed(body, "paymentType", str) or "SINGLE"
+    auto_confirm = _typed(body, "autoConfirm", bool) or False
+    method = _typed(body, "paymentMethod", dict) or {}
+    options = _typed(body, "paymentMethodOptions", dict) or {}
+    redirect = _typed(body, "redirectUrl", dict)
+    expiry = _typed(body, "expiryAt", str)
+    descriptor = _typed(body, "statementDescriptor", str)
+    customer = _typed(body, "customer", dict)
+    customer_id = _typed(body, "customerId", str)
+    metadata = _typed(body, "metadata", dict) or {}
     value = amount_block.get("value")
     if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
         raise Invalid(INVALID_PAYLOAD)
