@@ -38,6 +38,15 @@ def midtrans_signature(note: dict) -> str:
                            + MIDTRANS_KEY).encode()).hexdigest()
 
 
+def choose_and_pay(page, url: str, method: str, paid_status: str) -> None:
+    """The payer's whole visit: open the page, pick `method`, see its QR code, press Pay."""
+    page.goto(url)
+    page.click(f"button:text-is('{method}')")
+    page.wait_for_selector("#payer-qr")
+    page.click("button:text-is('Pay')")
+    page.wait_for_selector(f"#payer-status:text-is('{paid_status}')")
+
+
 def notes_for(sim, order_id: str, count: int) -> list[dict]:
     received = sim.receiver.wait_for_matching(lambda r: r.json().get("order_id") == order_id, count)
     return [r.json() for r in received]
@@ -184,11 +193,7 @@ def test_finpay_hosted_page_choose_qris_pay_then_void(payer, sim):
         "url": {"callbackUrl": callback, "successUrl": FINISH}}).json()
     assert answer["responseCode"] == "2000000" and answer["redirecturl"].startswith(sim.url)
 
-    payer.goto(answer["redirecturl"])
-    payer.click("button:text-is('QRIS')")
-    payer.wait_for_selector("#payer-qr")
-    payer.click("button:text-is('Pay')")
-    payer.wait_for_selector("#payer-status:text-is('PAID')")
+    choose_and_pay(payer, answer["redirecturl"], "QRIS", "PAID")
     assert payer.get_attribute("#payer-finish", "href") == FINISH
 
     received = sim.receiver.wait_for_matching(lambda r: r.path == "/shop/finpay", 2)
@@ -222,11 +227,7 @@ def test_kwikpaisa_hosted_page_upi_pay_then_cancel_is_refused(payer, sim):
     link = answer["return_data"]["payment_link"]
     assert link.startswith(f"{sim.url}/payment?payload=")
 
-    payer.goto(link)
-    payer.click("button:text-is('UPI')")
-    payer.wait_for_selector("#payer-qr")
-    payer.click("button:text-is('Pay')")
-    payer.wait_for_selector("#payer-status:text-is('PAID')")
+    choose_and_pay(payer, link, "UPI", "PAID")
     assert payer.get_attribute("#payer-finish", "href") == f"{FINISH}?order_id=web-kp-1&status=PAID"
 
     received = sim.receiver.wait_for_matching(lambda r: r.json().get("data", {}).get("order_id") == "web-kp-1", 2)
@@ -250,11 +251,7 @@ def test_pivot_redirect_session_choose_qris_pay_and_the_list_finds_it(payer, sim
                                                  "expirationReturnUrl": FINISH + "?expired"}}).json()["data"]
     assert answer["status"] == "REQUIRE_PAYMENT_METHOD" and answer["paymentUrl"].startswith(f"{sim.url}/detail?token=")
 
-    payer.goto(answer["paymentUrl"])
-    payer.click("button:text-is('QRIS')")
-    payer.wait_for_selector("#payer-qr")
-    payer.click("button:text-is('Pay')")
-    payer.wait_for_selector("#payer-status:text-is('PAID')")
+    choose_and_pay(payer, answer["paymentUrl"], "QRIS", "PAID")
     assert payer.get_attribute("#payer-finish", "href") == FINISH
 
     [note] = sim.receiver.wait_for_matching(lambda r: r.json().get("data", {}).get("clientReferenceId") == "web-pivot-1", 1)
