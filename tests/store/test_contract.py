@@ -4,6 +4,7 @@ store); the tests of several processes sharing a store are in tests/test_scale_o
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -89,7 +90,9 @@ def test_start_again_replaces_everything_but_secrets_and_sequences(run):
 
 
 def test_reset_restores_the_snapshot_at_once(run):
-    run.compare_and_set(order("A"), order("A", status="paid", version=1))
+    changed = dataclasses.replace(order("A", status="paid", version=1), channel="qris", bank=None,
+                                  expires_at=None, extra={"paid": True})
+    assert run.compare_and_set(order("A"), changed)
     run.insert(order("C"))
     run.journal_add({"path": "/x"}, 100)
     run.fault_match("f1")
