@@ -38,7 +38,22 @@ def transition_row(t: Transition) -> list:
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
 
 
+# [(history, its JSON)]: the orders of a generated block share one history tuple, so a
+# million-order start-up writes the JSON of each status's create step once
+_last_history: list[tuple] = [((), "[]")]
+
+
 def history_json(history) -> str:
+    history_then, text = _last_history[0]
+    if history is history_then:
+        return text
+    text = _history_json(history)
+    if len(history) == 1:
+        _last_history[0] = (history, text)
+    return text
+
+
+def _history_json(history) -> str:
     if len(history) == 1:              # a new order: its create step, written without the encoder
         t = history[0]
         names = (t.event, t.from_status, t.to_status, t.source)
