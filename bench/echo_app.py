@@ -47,8 +47,9 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--size", type=int, default=700, help="bytes of the JSON answer")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=Settings.threads, help="per process, as run.py's")
     args = parser.parse_args()
-    settings = Settings(port=args.port, workers=args.workers)
+    settings = Settings(port=args.port, workers=args.workers, threads=args.threads)
     if args.workers > 1:
         serve_workers(settings, lambda: echo_app(args.size),
                       lambda url: print(f"listening on {url}", flush=True))

@@ -23,11 +23,11 @@ and nothing is waited.
 
 from __future__ import annotations
 
-import time
 from typing import Any, Callable, Mapping
 
 from flask import Response, g, request
 
+from . import gate
 from .faults import RESET, FaultBook, Firing
 from .wire import Stop, annotate
 
@@ -81,7 +81,7 @@ class Injection:
             note["hang_ms"] = round(hold * 1000)
         annotate(fault=note)
         if firing.delay:
-            time.sleep(firing.delay)
+            gate.sleep(firing.delay)
         if fault.action == "status":
             raise FaultFired(self.error_response(fault.status, f"injected fault {fault.id}"))
         if fault.action == "reset":

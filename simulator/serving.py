@@ -31,6 +31,7 @@ from waitress.channel import HTTPChannel
 from waitress.server import BaseWSGIServer
 from waitress.task import WSGITask
 
+from . import gate
 from .injection import ABORT_KEY, RESET
 
 _LINGER_ZERO = struct.pack("ii", 1, 0)   # l_onoff=1, l_linger=0: close() sends RST
@@ -58,6 +59,10 @@ class AbortableTask(WSGITask):
         environ = super().get_environment()
         environ.setdefault(ABORT_KEY, _AbortRequest())
         return environ
+
+    def execute(self):
+        with gate.held():    # one app thread at a time (simulator/gate.py says why)
+            super().execute()
 
     def _abort(self) -> _AbortRequest | None:
         request = (self.environ or {}).get(ABORT_KEY)
@@ -88,7 +93,8 @@ class AbortableChannel(HTTPChannel):
         self.last_activity = self.held_until      # idle-timeout cleanup counts from the end
 
     def _held(self) -> bool:
-        return self.held_until > time.time()
+        # asked of every connection on every loop pass: the clock only for a held one
+        return self.held_until != 0.0 and self.held_until > time.time()
 
     def readable(self):
         return not self._held() and super().readable()
