@@ -86,7 +86,8 @@ def parse_json(data: bytes) -> Any:
     parser's recursion), and strings holding an unpaired UTF-16 surrogate (they cannot be
     encoded back to UTF-8, so echoing one would fail later)."""
     try:
-        value = json.loads(data, parse_constant=_refuse_constant, parse_float=_finite_float)
+        # json.loads(data, parse_constant=…, parse_float=…) would build a decoder per call
+        value = _DECODER.decode(data.decode(json.detect_encoding(data), "surrogatepass"))
     except UnicodeDecodeError:
         raise BodyError("request body is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
@@ -113,6 +114,9 @@ def _finite_float(text: str) -> float:
     if value in (float("inf"), float("-inf")):
         raise ValueError(f"the number {text[:40]} is out of range")
     return value
+
+
+_DECODER = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float)
 
 
 def _encodable(value: Any) -> bool:
