@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -241,6 +242,23 @@ def test_delay_holds_the_answer(live_url):
     elapsed = time.perf_counter() - started
     assert response.status_code == 200 and 0.4 <= elapsed < 1.5
     assert journal(live_url)[-1]["notes"]["fault"] == {"id": "fault-1", "action": "delay", "delay_ms": 400}
+
+
+def test_delayed_calls_wait_side_by_side_while_other_calls_go_on(live_url):
+    """The server runs one app thread at a time (simulator/gate.py); a delay lets go of it."""
+    add_fault(live_url, provider="midtrans", endpoint="status", action="delay", delay="600ms")
+    status = f"{live_url}/v2/{MIDTRANS_ORDER}/status"
+    with ThreadPoolExecutor(8) as pool:
+        started = time.perf_counter()
+        delayed = [pool.submit(requests.get, status, headers=basic(SERVER_KEY), timeout=5) for _ in range(6)]
+        time.sleep(0.1)
+        health = requests.get(f"{live_url}/_sim/health", timeout=5)
+        health_at = time.perf_counter() - started
+        answers = [future.result() for future in delayed]
+        elapsed = time.perf_counter() - started
+    assert health.status_code == 200 and health_at < 0.5
+    assert [a.status_code for a in answers] == [200] * 6
+    assert 0.6 <= elapsed < 1.5            # six 600 ms delays at once, not 3.6 s one after another
 
 
 def test_a_status_fault_may_be_slow(live_url):
