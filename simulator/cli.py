@@ -216,7 +216,8 @@ def _server_flags(parser: argparse.ArgumentParser, default) -> None:
                         help="allow a non-loopback --host without SIM_ADMIN_TOKEN: /_sim (every "
                              "merchant's credentials, the whole state) open to the network")
     parser.add_argument("--threads", type=int, default=default,
-                        help=f"threads per process, 1-{MAX_THREADS} (default 16)")
+                        help=f"requests in progress per process, 1-{MAX_THREADS} (default 16); the app runs "
+                             "one at a time, a delayed call waits on its own thread")
     parser.add_argument("--scenario-dir", default=default,
                         help="directory whose .yaml files POST /_sim/scenario {\"name\"} may load, "
                              "besides the bundled ones (default: scenarios)")

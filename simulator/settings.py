@@ -35,7 +35,8 @@ class Settings:
     journal_cap: int = 5000            # newest N request/response pairs kept
     journal_body_cap: int = 16 * 1024  # bytes of each body kept in the journal
     max_body_bytes: int = ONE_MIB      # larger request bodies get the provider's 413/400
-    threads: int = 16                  # waitress worker threads (per process)
+    threads: int = 16                  # waitress worker threads per process (the app runs one at a
+                                       # time: simulator/gate.py; delayed calls wait side by side)
     connection_limit: int = 1000       # open connections per process (idle ones included)
     idle_timeout: int = 30             # seconds before a connection with no request in progress is closed
     fault_hang_cap: float = 60         # seconds an injected `hang` may hold a connection
