@@ -22,7 +22,7 @@ from .control import access, control_api, webhooks_api
 from .openapi import openapi_api
 from .payer import payer
 from .providers import PROVIDERS
-from .redaction import redact_request_headers
+from .redaction import redact_header_set
 from .sandbox import Sandbox
 from .settings import Settings
 from .store import open_store
@@ -163,7 +163,8 @@ def _journal(sandbox: Sandbox, provider: str, response, request, g) -> None:
         "method": request.method,
         "path": request.path,
         "query": request.query_string.decode("latin-1"),
-        "request": {"headers": redact_request_headers(request.environ, secret), "body": request_body},
+        "request": {"headers": dict(redact_header_set(tuple(request.headers.items()), secret)),
+                    "body": request_body},
         "status": None if injection.aborted(response) else response.status_code,
         "response": {"headers": dict(response.headers.items()), "body": response_body},
         "duration_ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 3),

@@ -68,23 +68,11 @@ def redact_headers(headers: Iterable[tuple[str, str]], secret_names: frozenset[s
     return out
 
 
-def redact_request_headers(environ: dict, secret_names: frozenset[str] = frozenset()) -> dict:
-    """A WSGI request's headers (named as Werkzeug names them) through `redact_headers`;
-    a client sends the same headers call after call, so each set is masked once."""
-    return dict(_redacted_request_headers(
-        tuple((key, value) for key, value in environ.items()
-              if key.startswith("HTTP_") or (key in _BODY_HEADERS and value)), secret_names))
-
-
-_BODY_HEADERS = {"CONTENT_TYPE": "Content-Type", "CONTENT_LENGTH": "Content-Length"}
-
-
 @lru_cache(maxsize=1024)
-def _redacted_request_headers(items: tuple, secret_names: frozenset[str]) -> dict:
-    return redact_headers(
-        ((_BODY_HEADERS[key] if key in _BODY_HEADERS else key[5:].replace("_", "-").title(), value)
-         for key, value in items if key not in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH")),
-        secret_names)
+def redact_header_set(items: tuple[tuple[str, str], ...], secret_names: frozenset[str] = frozenset()) -> dict:
+    """`redact_headers` of a whole header set, remembered: a client sends the same headers
+    call after call, so each set is masked once. Callers copy the dict before changing it."""
+    return redact_headers(items, secret_names)
 
 
 class Redactor:

@@ -498,8 +498,7 @@ def _generated(spec: Mapping, provider, now: datetime, rand: Randomness) -> Iter
     whole = low == low.to_integral_value() and high == high.to_integral_value()
     statuses, channels = spec["statuses"], spec.get("channels")
     currency = spec.get("currency") or provider.default_currency
-    expires_in = spec.get("expires_in", provider.default_expires_in)
-    expires_at = now + expires_in if expires_in is not None else None
+    expires_at = _expires_at(spec, provider, now)
     created = {status: (Transition(now, "create", None, status, "scenario"),) for status in statuses}
     name_of, merchant, prepare = provider.name, spec["merchant"], provider.prepare_order
     for index in range(1, spec["count"] + 1):
@@ -523,6 +522,14 @@ def _generated(spec: Mapping, provider, now: datetime, rand: Randomness) -> Iter
             extra={**fields.get("extra", {}), "customer": {"name": name, "email": email}})
 
 
+def _expires_at(spec: Mapping[str, Any], provider, now: datetime) -> datetime | None:
+    """The spec's `expires_at`, else `now` + its `expires_in` (or the provider's default)."""
+    if spec.get("expires_at") is not None:
+        return spec["expires_at"]
+    expires_in = spec.get("expires_in", provider.default_expires_in)
+    return now + expires_in if expires_in is not None else None
+
+
 def build_order(spec: Mapping[str, Any], provider, now: datetime, rand: Randomness,
                 source: str = "scenario", prepare: bool = True) -> Order:
     """A validated order spec → a new Order with provider defaults filled in; `source` is
@@ -531,10 +538,7 @@ def build_order(spec: Mapping[str, Any], provider, now: datetime, rand: Randomne
     fields (a create call supplies its own)."""
     fields = provider.prepare_order(spec, rand) if prepare else {}
     status = spec.get("status") or provider.initial_status
-    expires_at = spec.get("expires_at")
-    if expires_at is None:
-        expires_in = spec.get("expires_in", provider.default_expires_in)
-        expires_at = now + expires_in if expires_in is not None else None
+    expires_at = _expires_at(spec, provider, now)
     extra = {k: v for k, v in spec.items() if k in provider.order_fields}
     extra.update(fields.get("extra", {}))
     extra.update(spec.get("extra") or {})
