@@ -104,7 +104,8 @@ def rupiah(amount: Decimal) -> int:
 
 
 def jakarta_time(moment: datetime) -> str:
-    return moment.astimezone(JAKARTA).strftime("%Y-%m-%d %H:%M:%S")
+    """`YYYY-MM-DD HH:MM:SS` in Jakarta (isoformat, cut: strftime is several times slower)."""
+    return moment.astimezone(JAKARTA).isoformat(" ", "seconds")[:19]
 
 
 def check_data(order: Order) -> dict:

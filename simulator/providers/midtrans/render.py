@@ -74,7 +74,8 @@ GENERIC_MESSAGES = {
 
 
 def jakarta_time(moment: datetime | None) -> str | None:
-    return moment.astimezone(JAKARTA).strftime("%Y-%m-%d %H:%M:%S") if moment else None
+    """`YYYY-MM-DD HH:MM:SS` in Jakarta (isoformat, cut: strftime costs ~4 % of a cancel)."""
+    return moment.astimezone(JAKARTA).isoformat(" ", "seconds")[:19] if moment else None
 
 
 def gross_amount(amount: Decimal) -> str:
