@@ -62,7 +62,10 @@ def watched_page(browser, origin: str, *, allowed=(), http_errors_under: str | N
     inside = (origin, "data:", *allowed)
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} {r.failure}"))
+    # net::ERR_ABORTED is the browser cancelling a request itself (a poll in flight when the
+    # page navigates away); a server that breaks a connection shows as another error
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} {r.failure}")
+            if r.failure != "net::ERR_ABORTED" else None)
     page.on("request", lambda r: problems.append(f"outside: {r.url}")
             if not r.url.startswith(inside) else None)
     if http_errors_under:

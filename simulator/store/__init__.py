@@ -1,7 +1,7 @@
 """Run-state stores: one contract (`base.Store` / `base.RunState`), backends behind
 `open_store(url)`:
 
-- `memory` — SQLite `:memory:`: one process, nothing survives it;
+- `memory` — Python dicts in this process (`memory.py`): one process, nothing survives it;
 - `sqlite:PATH` — a SQLite file in WAL mode: many processes on one host, kept across restarts;
 - `redis://HOST:PORT/DB` — Redis: many processes on many hosts.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .base import (ClockState, DEFAULT_TENANT, DeliveryRecord, DuplicateOrder, FaultRecord,
                    Remembered, RunMeta, RunState, Store, StoreUnavailable, TenantRecord)
+from .memory import MemoryStore
 from .sqlite import SQLiteStore
 
 MEMORY = "memory"
@@ -32,7 +33,7 @@ def open_store(url: str) -> Store:
     """Connect to the store `url` names; StoreUnavailable (one line) if it cannot be used."""
     url = check_url(url)
     if url == MEMORY:
-        return SQLiteStore(":memory:")
+        return MemoryStore()
     if url.startswith("sqlite:"):
         return SQLiteStore(url[len("sqlite:"):])
     from .redis import RedisStore
@@ -40,6 +41,6 @@ def open_store(url: str) -> Store:
 
 
 __all__ = ["ClockState", "DEFAULT_TENANT", "DeliveryRecord", "DuplicateOrder", "FaultRecord",
-           "MEMORY", "Remembered", "RunMeta", "RunState", "SQLiteStore", "Store", "StoreUnavailable",
+           "MEMORY", "MemoryStore", "Remembered", "RunMeta", "RunState", "SQLiteStore", "Store", "StoreUnavailable",
            "TenantRecord",
            "check_url", "open_store"]

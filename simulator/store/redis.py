@@ -252,7 +252,6 @@ for i = 6, #ARGV do
 end
 redis.call('HINCRBY', G .. ':meta', 'epoch', 1)
 redis.call('HINCRBY', G .. ':meta', 'faults_version', 1)
-redis.call('HINCRBY', G .. ':meta', 'loaded_us', step)
 redis.call('HSET', G .. ':meta', 'fault_count', #ARGV - 5, 'clock_frozen', ARGV[2],
   'clock_micros', ARGV[3], 'clock_zone', ARGV[4])
 return 1

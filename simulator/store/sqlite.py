@@ -282,9 +282,8 @@ class SQLiteRun:
                 {"step": step, "tenant": self.tenant})
             self._insert_faults(db, faults)
             db.execute("UPDATE runs SET epoch = epoch + 1, faults_version = faults_version + 1, "
-                       "fault_count = ?, clock_frozen = ?, clock_micros = ?, clock_zone = ?, "
-                       "loaded_us = loaded_us + ? WHERE tenant = ?",
-                       (len(faults), int(clock.frozen), clock.micros, clock.zone, step, self.tenant))
+                       "fault_count = ?, clock_frozen = ?, clock_micros = ?, clock_zone = ? WHERE tenant = ?",
+                       (len(faults), int(clock.frozen), clock.micros, clock.zone, self.tenant))
         return self.meta()
 
     def _insert_faults(self, db: sqlite3.Connection, faults: list[dict]) -> None:

@@ -202,10 +202,10 @@ def test_orders_are_paged_with_offset_and_limit(client):
     assert bad.status_code == 400 and bad.get_json()["field"] == "limit"
 
 
-def test_reset_of_a_run_too_large_for_a_snapshot_builds_it_again(default_scenario, monkeypatch):
+def test_reset_of_a_run_too_large_for_a_snapshot_builds_it_again(default_scenario, monkeypatch, tmp_path):
     import simulator.store.sqlite as sqlite_store
-    monkeypatch.setattr(sqlite_store, "SNAPSHOT_MAX_ORDERS", 10)
-    client = create_app(Settings(store="memory"), scenario=default_scenario).test_client()
+    monkeypatch.setattr(sqlite_store, "SNAPSHOT_MAX_ORDERS", 10)     # (the memory store keeps one always)
+    client = create_app(Settings(store=f"sqlite:{tmp_path / 'run.db'}"), scenario=default_scenario).test_client()
     client.post("/_sim/orders/midtrans/MT-VA-BCA-PENDING/pay")
     assert client.post("/_sim/reset").status_code == 200
     assert client.get("/_sim/orders/midtrans/MT-VA-BCA-PENDING").get_json()["status"] == "pending"

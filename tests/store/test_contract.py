@@ -1,5 +1,5 @@
-"""The run-state contract (`simulator.store.base`), the same tests for every backend: SQLite
-in memory, a SQLite file, and a real Redis. Concurrency is real (threads racing on one
+"""The run-state contract (`simulator.store.base`), the same tests for every backend: the
+memory store, SQLite in memory and in a file, and a real Redis. Concurrency is real (threads racing on one
 store); the tests of several processes sharing a store are in tests/test_scale_out.py."""
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from decimal import Decimal
 import pytest
 
 from simulator.orders import Order, Transition
-from simulator.store import (ClockState, DeliveryRecord, DuplicateOrder, SQLiteStore,
+from simulator.store import memory as memory_store
+from simulator.store import (ClockState, DeliveryRecord, DuplicateOrder, MemoryStore, SQLiteStore,
                              StoreUnavailable, check_url, open_store)
 
 T0 = datetime(2026, 1, 15, 3, 0, tzinfo=timezone.utc)
@@ -35,9 +36,14 @@ def race(work, threads: int) -> None:
         thread.join()
 
 
-@pytest.fixture(params=["memory", "sqlite-file", "redis"])
+@pytest.fixture(params=["memory", "memory-packed", "sqlite-memory", "sqlite-file", "redis"])
 def store(request, tmp_path):
-    if request.param == "memory":
+    if request.param.startswith("memory"):
+        if request.param == "memory-packed":     # orders kept as a large run keeps them
+            request.getfixturevalue("monkeypatch").setattr(memory_store, "OBJECTS_MAX", 1)
+        opened = open_store("memory")
+        assert isinstance(opened, MemoryStore)
+    elif request.param == "sqlite-memory":
         opened = SQLiteStore(":memory:")
     elif request.param == "sqlite-file":
         opened = open_store(f"sqlite:{tmp_path / 'run.db'}")
@@ -113,9 +119,11 @@ def test_reset_restores_the_snapshot_at_once(run):
 
 def test_reset_moves_the_snapshot_times_by_the_shift(run):
     run.reset(CLOCK, [], shift=timedelta(hours=2))
-    moved = run.get("toy", "m1", "A")
-    assert moved == order("A", at=T0 + timedelta(hours=2))
-    assert run.loaded_at() == T0 + timedelta(hours=2)
+    assert run.get("toy", "m1", "A") == order("A", at=T0 + timedelta(hours=2))
+    # the snapshot itself stays as loaded: the next shift is counted from the load again
+    assert run.loaded_at() == T0
+    run.reset(CLOCK, [], shift=timedelta(hours=3))
+    assert run.get("toy", "m1", "A") == order("A", at=T0 + timedelta(hours=3))
 
 
 def test_the_scenario_document_can_change(run):
@@ -402,7 +410,8 @@ def test_a_run_too_large_keeps_no_snapshot(store, monkeypatch):
     monkeypatch.setattr(redis_store, "SNAPSHOT_MAX_ORDERS", 2)
     run = store.run("big")
     run.start("{}", "1", CLOCK, [order("A"), order("B"), order("C")], [], T0)
-    assert run.has_snapshot() is False and run.count() == 3
+    # the memory store's snapshot shares the orders (a pointer each): every run keeps one
+    assert run.has_snapshot() is isinstance(store, MemoryStore) and run.count() == 3
     small = store.run("small")
     small.start("{}", "1", CLOCK, [order("A")], [], T0)
     assert small.has_snapshot() is True

@@ -1,0 +1,555 @@
+"""Memory run state: Python dicts in this process — the `memory` store (one process, the
+embedded default, nothing survives it).
+
+Only this process can reach it, so nothing here is a copy another process could disagree
+with: it is the run state itself, behind one lock (waitress's request threads and the
+webhook threads share it). It keeps the contract's observable behaviour of the SQLite store
+— the same ids, orders, copies — without its statements: a cancel on the SQLite `:memory:`
+database spent ~100 of its ~260 µs in SQLite calls and in JSON round trips of the order and
+the journal entry (`bench/RESULTS.md`).
+
+How it holds things:
+- orders: per (provider, merchant) a dict order_id → entry, in insertion order. An entry is
+  `(Order, seq)` — read back without decoding — or, for a run that loads more than
+  OBJECTS_MAX orders, the order as `codec.pack` lays it out plus its sequence number: a
+  million orders take ~0.75 GB packed, ~1.6 GB as objects. Orders are immutable; their
+  `extra` mappings are never changed in place by the core.
+- the reset snapshot: a shallow copy of those dicts at load (entries are shared, ~40 bytes
+  per order), so every run keeps one, however large;
+- the journal: the entries as written, JSON-encoded only when read (the same values a JSON
+  store gives back); everything else a caller could mutate after handing it over — fault
+  specs, replayed bodies, records, deliveries — is kept as JSON text, as the other stores do.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import json
+import os
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Iterable
+
+from ..compact_json import compact
+from ..orders import Order, Transition
+from . import codec
+from .base import (ClockState, DEFAULT_TENANT, DeliveryRecord, DuplicateOrder, FaultRecord,
+                   Remembered, RunMeta, TenantRecord)
+
+_SEQ = len(codec.FIELDS)        # a packed entry's sequence number comes after the FIELDS
+OBJECTS_MAX = 100_000           # a run loading more orders keeps them packed (memory.py says why)
+
+
+def _entry(order: Order, seq: int) -> tuple:
+    return (order, seq)
+
+
+def _order(entry: tuple) -> Order:
+    return entry[0] if len(entry) == 2 else codec.unpack(entry[:_SEQ])
+
+
+def _seq(entry: tuple) -> int:
+    return entry[-1]
+
+
+@dataclass
+class _Run:
+    """One tenant's run: what `runs`, `orders`, `journal`… hold for it in the SQLite store."""
+    meta: RunMeta
+    scenario: str
+    loaded_us: int
+    orders: dict[tuple[str, str], dict[str, tuple]] = field(default_factory=dict)
+    by_transaction: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    initial: dict[tuple[str, str], dict[str, tuple]] = field(default_factory=dict)
+    next_seq: int = 1
+    journal: deque = field(default_factory=deque)               # (id, entry)
+    faults: dict[str, list] = field(default_factory=dict)        # id → [spec JSON, matched, fired]
+    replays: dict[tuple[str, str], tuple] = field(default_factory=dict)
+    records: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+class MemoryStore:
+    """The run state of every tenant of this process."""
+
+    url = "memory"
+
+    def __init__(self):
+        self._lock = threading.RLock()
+        self._runs: dict[str, MemoryRun] = {}
+        self._state: dict[str, _Run] = {}                       # tenant → its run
+        self._secrets: dict[tuple[str, str], bytes] = {}
+        self._sequences: dict[tuple[str, str], int] = {}
+        self._deliveries: dict[int, list] = {}                  # id → [tenant, fields…, lease]
+        self._tenants: dict[str, list[float]] = {}              # name → [created, last_seen]
+        self._journal_ids = itertools.count(1)
+        self._delivery_ids = itertools.count(1)
+
+    def run(self, tenant: str = DEFAULT_TENANT) -> "MemoryRun":
+        run = self._runs.get(tenant)
+        if run is None:
+            run = self._runs.setdefault(tenant, MemoryRun(self, tenant))
+        return run
+
+    # -- the outbox, across tenants ------------------------------------------------------
+    def claim_delivery(self, wall_now: float, lease: float) -> tuple[str, DeliveryRecord] | None:
+        with self._lock:
+            first_pending: dict[tuple, int] = {}          # an order's earliest pending delivery
+            for delivery_id, row in self._deliveries.items():
+                if row[_D_STATUS] == "pending":
+                    first_pending.setdefault((row[0], *row[1:4]), delivery_id)
+            due = [(row[_D_DUE], delivery_id) for delivery_id, row in self._deliveries.items()
+                   if row[_D_STATUS] == "pending" and row[_D_DUE] <= wall_now
+                   and row[_D_LEASE] <= wall_now and first_pending[(row[0], *row[1:4])] == delivery_id]
+            if not due:
+                return None
+            delivery_id = min(due)[1]
+            row = self._deliveries[delivery_id]
+            row[_D_LEASE] = wall_now + lease
+            return row[0], _delivery(delivery_id, row)
+
+    def finish_attempt(self, tenant: str, delivery_id: int, attempt: dict,
+                       retry_at: float | None, retry_due_at: str | None, final: str | None) -> None:
+        with self._lock:
+            row = self._deliveries.get(delivery_id)
+            if row is None or row[0] != tenant or row[_D_STATUS] != "pending":
+                return   # reset (or tenant dropped) while the attempt was in flight
+            row[_D_ATTEMPTS] = compact([*json.loads(row[_D_ATTEMPTS]), attempt])
+            row[_D_LEASE] = 0.0
+            if final is None:
+                row[_D_DUE], row[_D_DUE_AT] = retry_at, retry_due_at
+            else:
+                row[_D_STATUS] = final
+
+    def next_due(self) -> float | None:
+        with self._lock:
+            return min((max(row[_D_DUE], row[_D_LEASE]) for row in self._deliveries.values()
+                        if row[_D_STATUS] == "pending"), default=None)
+
+    # -- the tenant registry ------------------------------------------------------------
+    def tenant_add(self, name: str, now: float) -> bool:
+        with self._lock:
+            if name in self._tenants:
+                return False
+            self._tenants[name] = [now, now]
+            return True
+
+    def tenant(self, name: str) -> TenantRecord | None:
+        times = self._tenants.get(name)
+        return TenantRecord(name, *times) if times else None
+
+    def tenant_touch(self, name: str, now: float) -> None:
+        with self._lock:
+            times = self._tenants.get(name)
+            if times is not None:
+                times[1] = max(times[1], now)
+
+    def tenants(self) -> list[TenantRecord]:
+        with self._lock:
+            return sorted((TenantRecord(name, *times) for name, times in self._tenants.items()),
+                          key=lambda t: (t.created, t.name))
+
+    def tenant_remove(self, name: str) -> bool:
+        with self._lock:
+            if self._tenants.pop(name, None) is None:
+                return False
+            self.run(name).drop()
+            self._runs.pop(name, None)
+            return True
+
+    def close(self) -> None:
+        pass
+
+
+# a delivery row: [tenant, provider, merchant, order_id, url, event, body, headers JSON, due,
+#                  due_at, status, attempts JSON, redelivery_of, fault JSON, lease]
+_D_DUE, _D_DUE_AT, _D_STATUS, _D_ATTEMPTS, _D_LEASE = 8, 9, 10, 11, 14
+
+
+def _delivery(delivery_id: int, row: list) -> DeliveryRecord:
+    (_, provider, merchant, order_id, url, event, body, headers, due, due_at, status, attempts,
+     redelivery_of, fault, _) = row
+    return DeliveryRecord(provider=provider, merchant=merchant, order_id=order_id, url=url,
+                          event=event, body=body, headers=json.loads(headers), due=due,
+                          due_at=due_at, id=delivery_id, status=status, attempts=json.loads(attempts),
+                          redelivery_of=redelivery_of, fault=json.loads(fault) if fault else None)
+
+
+class MemoryRun:
+    """One tenant's run state in a `MemoryStore`."""
+
+    def __init__(self, store: MemoryStore, tenant: str):
+        self.store, self.tenant = store, tenant
+        self._lock = store._lock
+
+    @property
+    def _run(self) -> _Run | None:
+        return self.store._state.get(self.tenant)
+
+    def _started(self) -> _Run:
+        run = self._run
+        if run is None:
+            raise LookupError(f"no run for tenant {self.tenant!r}")
+        return run
+
+    # -- the run -------------------------------------------------------------------------
+    def meta(self) -> RunMeta | None:
+        run = self.store._state.get(self.tenant)
+        return run.meta if run is not None else None
+
+    def start(self, scenario_doc: str, seed: str, clock: ClockState, orders: Iterable[Order],
+              faults: list[dict], loaded_at: datetime) -> RunMeta:
+        groups: dict[tuple[str, str], dict[str, tuple]] = {}
+        by_transaction: dict[tuple[str, str], dict[str, str]] = {}
+        seq = 0
+        for seq, order in enumerate(orders, 1):        # built before the lock: a load is long
+            if seq == OBJECTS_MAX + 1:                  # a large run: pack what came so far
+                for kept in groups.values():
+                    kept.update((order_id, _packed(entry)) for order_id, entry in kept.items())
+            group = (order.provider, order.merchant)
+            entry = (order, seq) if seq <= OBJECTS_MAX else (*codec.pack(order), seq)
+            groups.setdefault(group, {})[order.order_id] = entry
+            by_transaction.setdefault(group, {}).setdefault(order.transaction_id, order.order_id)
+        with self._lock:
+            before = self._run
+            epochs = (before.meta.epoch, before.meta.scenario_epoch, before.meta.faults_version) \
+                if before else (0, 0, 0)
+            self._drop_deliveries()
+            self.store._state[self.tenant] = _Run(
+                meta=RunMeta(epochs[0] + 1, epochs[1] + 1, epochs[2] + 1, len(faults), clock, seed),
+                scenario=scenario_doc, loaded_us=codec.micros(loaded_at), orders=groups,
+                by_transaction=by_transaction, initial={g: dict(o) for g, o in groups.items()},
+                next_seq=seq + 1, faults=_faults(faults))
+            return self.meta()
+
+    def has_snapshot(self) -> bool:
+        return True          # a copy of the dicts, sharing the entries: every run keeps one
+
+    def loaded_at(self) -> datetime:
+        return codec.instant(self._started().loaded_us)
+
+    def reset(self, clock: ClockState, faults: list[dict], shift: timedelta = timedelta(0)) -> RunMeta:
+        step = shift // timedelta(microseconds=1)
+        with self._lock:
+            run = self._started()
+            self._drop_deliveries()
+            run.orders = {group: (dict(orders) if step == 0 else
+                                  {order_id: _shifted(entry, step) for order_id, entry in orders.items()})
+                          for group, orders in run.initial.items()}
+            run.by_transaction = {group: {entry[3] if len(entry) > 2 else entry[0].transaction_id: order_id
+                                          for order_id, entry in orders.items()}
+                                  for group, orders in run.orders.items()}
+            run.next_seq = max((_seq(e) for orders in run.orders.values() for e in orders.values()),
+                               default=0) + 1
+            run.journal.clear()
+            run.replays.clear()
+            run.records.clear()
+            run.faults = _faults(faults)
+            meta = run.meta
+            run.meta = RunMeta(meta.epoch + 1, meta.scenario_epoch, meta.faults_version + 1,
+                               len(faults), clock, meta.seed)
+            return run.meta
+
+    def scenario_doc(self) -> str:
+        run = self._run
+        return run.scenario if run else ""
+
+    def set_scenario_doc(self, scenario_doc: str) -> None:
+        with self._lock:
+            run = self._run
+            if run is not None:
+                run.scenario = scenario_doc
+                meta = run.meta
+                run.meta = RunMeta(meta.epoch, meta.scenario_epoch + 1, meta.faults_version,
+                                   meta.fault_count, meta.clock, meta.seed)
+
+    def change_clock(self, change) -> ClockState:
+        with self._lock:
+            run = self._started()
+            state = change(run.meta.clock)
+            meta = run.meta
+            run.meta = RunMeta(meta.epoch, meta.scenario_epoch, meta.faults_version,
+                               meta.fault_count, state, meta.seed)
+            return state
+
+    def secret(self, name: str) -> bytes:
+        with self._lock:
+            return self.store._secrets.setdefault((self.tenant, name), os.urandom(32))
+
+    def reserve(self, name: str, count: int) -> int:
+        with self._lock:
+            key = (self.tenant, name)
+            first = self.store._sequences.get(key, 0)
+            self.store._sequences[key] = first + count
+            return first
+
+    def drop(self) -> None:
+        with self._lock:
+            self.store._state.pop(self.tenant, None)
+            self._drop_deliveries()
+            for table in (self.store._secrets, self.store._sequences):
+                for key in [k for k in table if k[0] == self.tenant]:
+                    del table[key]
+
+    # -- orders --------------------------------------------------------------------------
+    def insert(self, order: Order) -> None:
+        self.insert_many([order])
+
+    def insert_many(self, orders: Iterable[Order]) -> None:
+        orders = list(orders)
+        with self._lock:
+            run = self._started()
+            keys = [order.key for order in orders]
+            taken = [key for key in keys if key[2] in run.orders.get(key[:2], ())]
+            if taken or len(set(keys)) != len(keys):
+                duplicate = taken[0] if taken else next(k for k in keys if keys.count(k) > 1)
+                raise DuplicateOrder(f"order {duplicate!r} exists")
+            for order in orders:
+                group = (order.provider, order.merchant)
+                run.orders.setdefault(group, {})[order.order_id] = _entry(order, run.next_seq)
+                run.by_transaction.setdefault(group, {}).setdefault(order.transaction_id, order.order_id)
+                run.next_seq += 1
+
+    def get(self, provider: str, merchant: str, order_id: str) -> Order | None:
+        run = self._run
+        entry = run.orders.get((provider, merchant), {}).get(order_id) if run else None
+        return _order(entry) if entry is not None else None
+
+    def find(self, provider: str, key: str, merchant: str | None = None) -> Order | None:
+        with self._lock:
+            run = self._run
+            if run is None:
+                return None
+            groups = [(provider, merchant)] if merchant is not None else \
+                [group for group in run.orders if group[0] == provider]
+            for index in (None, run.by_transaction):
+                found = []
+                for group in groups:
+                    order_id = key if index is None else index.get(group, {}).get(key)
+                    entry = run.orders.get(group, {}).get(order_id) if order_id is not None else None
+                    if entry is not None:
+                        found.append(entry)
+                if found:
+                    return _order(min(found, key=_seq))
+            return None
+
+    def list(self, provider: str | None = None, merchant: str | None = None,
+             offset: int = 0, limit: int | None = None) -> list[Order]:
+        with self._lock:
+            run = self._run
+            if run is None:
+                return []
+            groups = [orders for (p, m), orders in run.orders.items()
+                      if provider in (None, p) and merchant in (None, m)]
+            merged = groups[0].values() if len(groups) == 1 else \
+                heapq.merge(*(orders.values() for orders in groups), key=_seq)   # read under the lock
+            stop = None if limit is None else offset + limit
+            return [_order(entry) for entry in itertools.islice(merged, offset, stop)]
+
+    def compare_and_set(self, old: Order, new: Order) -> bool:
+        # `new` is kept whole: the engine derives it from the stored order, so its fields
+        # other than status, history, extra, channel, bank and expiry are the stored ones
+        with self._lock:
+            run = self._run
+            orders = run.orders.get((old.provider, old.merchant)) if run else None
+            entry = orders.get(old.order_id) if orders else None
+            if entry is None or _version(entry) != old.version:
+                return False
+            orders[old.order_id] = _entry(new, _seq(entry))
+            return True
+
+    def count(self) -> int:
+        run = self._run
+        return sum(len(orders) for orders in run.orders.values()) if run else 0
+
+    # -- journal -------------------------------------------------------------------------
+    def journal_add(self, entry: dict, cap: int) -> int:
+        with self._lock:
+            run = self._started()
+            entry_id = next(self.store._journal_ids)
+            run.journal.append((entry_id, entry))
+            while len(run.journal) > cap:
+                run.journal.popleft()
+            return entry_id
+
+    def journal(self, cap: int | None = None) -> list[dict]:
+        with self._lock:
+            run = self._run
+            kept = list(run.journal) if run else []
+        if cap is not None:
+            kept = kept[-cap:] if cap > 0 else []
+        return [{**json.loads(compact(entry)), "id": entry_id} for entry_id, entry in kept]
+
+    def journal_clear(self) -> int:
+        with self._lock:
+            run = self._run
+            if run is None:
+                return 0
+            cleared = len(run.journal)
+            run.journal.clear()
+            return cleared
+
+    # -- faults --------------------------------------------------------------------------
+    def faults(self) -> list[FaultRecord]:
+        with self._lock:
+            run = self._run
+            rows = list(run.faults.values()) if run else []
+            return [FaultRecord(json.loads(spec), matched, fired) for spec, matched, fired in rows]
+
+    def _faults_changed(self, run: _Run) -> None:
+        meta = run.meta
+        run.meta = RunMeta(meta.epoch, meta.scenario_epoch, meta.faults_version + 1,
+                           len(run.faults), meta.clock, meta.seed)
+
+    def fault_add(self, spec: dict) -> None:
+        with self._lock:
+            run = self._started()
+            if spec["id"] in run.faults:
+                raise KeyError(spec["id"])
+            run.faults[spec["id"]] = [compact(spec), 0, 0]
+            self._faults_changed(run)
+
+    def fault_remove(self, fault_id: str) -> bool:
+        with self._lock:
+            run = self._run
+            if run is None or run.faults.pop(fault_id, None) is None:
+                return False
+            self._faults_changed(run)
+            return True
+
+    def faults_clear(self) -> int:
+        with self._lock:
+            run = self._started()
+            cleared = len(run.faults)
+            run.faults.clear()
+            self._faults_changed(run)
+            return cleared
+
+    def fault_match(self, fault_id: str) -> tuple[int, int] | None:
+        with self._lock:
+            run = self._run
+            row = run.faults.get(fault_id) if run else None
+            if row is None:
+                return None
+            row[1] += 1
+            return row[1], row[2]
+
+    def fault_fire(self, fault_id: str, times: int | None) -> bool:
+        with self._lock:
+            run = self._run
+            row = run.faults.get(fault_id) if run else None
+            if row is None or (times is not None and row[2] >= times):
+                return False
+            row[2] += 1
+            return True
+
+    # -- replay caches -------------------------------------------------------------------
+    def replay_claim(self, cache: str, key: str, fingerprint: str, now: datetime,
+                     ttl: timedelta | None) -> Remembered | None:
+        with self._lock:
+            run = self._started()
+            seen = run.replays.get((cache, key))
+            if seen is not None:
+                remembered = Remembered(seen[0], seen[1], seen[2], seen[3],
+                                        json.loads(seen[4]) if seen[4] is not None else None)
+                if ttl is None or now - remembered.claimed_at <= ttl:
+                    return remembered
+            run.replays[(cache, key)] = (fingerprint, now, True, None, None)
+            return None
+
+    def replay_complete(self, cache: str, key: str, status: int, body: Any) -> None:
+        with self._lock:
+            run = self._run
+            seen = run.replays.get((cache, key)) if run else None
+            if seen is not None:
+                run.replays[(cache, key)] = (seen[0], seen[1], False, status, compact(body))
+
+    def replay_release(self, cache: str, key: str) -> None:
+        with self._lock:
+            run = self._run
+            if run is not None:
+                run.replays.pop((cache, key), None)
+
+    # -- records -------------------------------------------------------------------------
+    def record_add(self, kind: str, key: str, value: dict) -> bool:
+        with self._lock:
+            records = self._started().records
+            if (kind, key) in records:
+                return False
+            records[(kind, key)] = compact(value)
+            return True
+
+    def record(self, kind: str, key: str) -> dict | None:
+        run = self._run
+        value = run.records.get((kind, key)) if run else None
+        return json.loads(value) if value is not None else None
+
+    def record_replace(self, kind: str, key: str, old: dict, new: dict) -> bool:
+        with self._lock:
+            run = self._run
+            if run is None or run.records.get((kind, key)) != compact(old):
+                return False
+            run.records[(kind, key)] = compact(new)
+            return True
+
+    def record_take(self, kind: str, key: str) -> dict | None:
+        with self._lock:
+            run = self._run
+            value = run.records.pop((kind, key), None) if run else None
+        return json.loads(value) if value is not None else None
+
+    # -- webhook outbox ------------------------------------------------------------------
+    def delivery_add(self, delivery: DeliveryRecord, cap: int) -> int:
+        with self._lock:
+            self._started()
+            deliveries = self.store._deliveries
+            delivery_id = next(self.store._delivery_ids)
+            deliveries[delivery_id] = [
+                self.tenant, delivery.provider, delivery.merchant, delivery.order_id, delivery.url,
+                delivery.event, bytes(delivery.body), compact(dict(delivery.headers)), delivery.due,
+                delivery.due_at, delivery.status, compact(delivery.attempts), delivery.redelivery_of,
+                compact(delivery.fault) if delivery.fault is not None else None, 0.0]
+            mine = [i for i, row in deliveries.items() if row[0] == self.tenant]
+            if len(mine) > cap:                        # the finished ones beyond the newest `cap` go
+                for old in mine[:len(mine) - cap]:
+                    if deliveries[old][_D_STATUS] != "pending":
+                        del deliveries[old]
+            return delivery_id
+
+    def delivery(self, delivery_id: int) -> DeliveryRecord | None:
+        row = self.store._deliveries.get(delivery_id)
+        return _delivery(delivery_id, row) if row is not None and row[0] == self.tenant else None
+
+    def deliveries(self) -> list[DeliveryRecord]:
+        with self._lock:
+            return [_delivery(i, row) for i, row in self.store._deliveries.items() if row[0] == self.tenant]
+
+    def _drop_deliveries(self) -> None:
+        deliveries = self.store._deliveries
+        for delivery_id in [i for i, row in deliveries.items() if row[0] == self.tenant]:
+            del deliveries[delivery_id]
+
+
+def _faults(specs: list[dict]) -> dict[str, list]:
+    return {spec["id"]: [compact(spec), 0, 0] for spec in specs}
+
+
+def _packed(entry: tuple) -> tuple:
+    return entry if len(entry) > 2 else (*codec.pack(entry[0]), entry[1])
+
+
+def _version(entry: tuple) -> int:
+    return entry[0].version if len(entry) == 2 else entry[11]
+
+
+def _shifted(entry: tuple, step: int) -> tuple:
+    """A snapshot entry with its times moved by `step` µs, its history its create step alone
+    (what the SQLite store's reset writes)."""
+    row = list(_packed(entry))
+    created = row[9] + step
+    row[9] = created
+    row[10] = row[10] + step if row[10] is not None else None
+    row[13] = codec.history_json((Transition(codec.instant(created), "create", None, row[8], "scenario"),))
+    return tuple(row)
