@@ -18,7 +18,6 @@ a hundred hanging requests block nothing else.
 
 from __future__ import annotations
 
-import logging
 import os
 import socket
 import struct
@@ -35,9 +34,6 @@ from . import gate
 from .injection import ABORT_KEY, RESET
 
 _LINGER_ZERO = struct.pack("ii", 1, 0)   # l_onoff=1, l_linger=0: close() sends RST
-# "Task queue depth is N" is logged for nearly every request under load: a normal state for
-# a test server, not worth a line each (it was 32,758 lines in 10 s).
-logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 LOOP_TICK = 0.1                          # seconds between event-loop passes (hang deadlines)
 
 
@@ -59,10 +55,6 @@ class AbortableTask(WSGITask):
         environ = super().get_environment()
         environ.setdefault(ABORT_KEY, _AbortRequest())
         return environ
-
-    def execute(self):
-        with gate.held():    # one app thread at a time (simulator/gate.py says why)
-            super().execute()
 
     def _abort(self) -> _AbortRequest | None:
         request = (self.environ or {}).get(ABORT_KEY)
@@ -120,10 +112,12 @@ def create_server(app, host: str = "127.0.0.1", port: int = 0, threads: int = 16
     `idle_timeout`: seconds after which a connection with no request in progress is closed
     (half-sent requests included)."""
     where = {"sockets": sockets} if sockets else {"host": host, "port": port}
+    dispatcher = gate.GatedDispatcher()       # its threads take turns (simulator/gate.py)
+    dispatcher.set_thread_count(threads)
     server = waitress.create_server(
         app, threads=threads, ident="payment-sandbox", connection_limit=connection_limit,
         channel_timeout=idle_timeout, cleanup_interval=max(1, min(30, idle_timeout // 2)),
-        backlog=2048, **where)
+        backlog=2048, _dispatcher=dispatcher, **where)
     for listener in listeners(server):
         listener.channel_class = AbortableChannel
     return server
