@@ -15,7 +15,8 @@ How it holds things:
   million orders take ~0.75 GB packed, ~1.6 GB as objects. Orders are immutable; their
   `extra` mappings are never changed in place by the core.
 - the reset snapshot: a shallow copy of those dicts at load (entries are shared, ~40 bytes
-  per order), so every run keeps one, however large;
+  per order), so every run keeps one, however large. A reset copies it back and notes the
+  shift a run on wall time needs; an order is moved by it when read (`_live`);
 - the journal: the entries as written, JSON-encoded only when read (the same values a JSON
   store gives back); everything else a caller could mutate after handing it over — fault
   specs, replayed bodies, records, deliveries — is kept as JSON text, as the other stores do.
@@ -31,7 +32,7 @@ import threading
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from ..compact_json import compact
 from ..orders import Order, Transition
@@ -63,8 +64,12 @@ class _Run:
     loaded_us: int
     orders: dict[tuple[str, str], dict[str, tuple]] = field(default_factory=dict)
     by_transaction: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
-    initial: dict[tuple[str, str], dict[str, tuple]] = field(default_factory=dict)
     next_seq: int = 1
+    # the reset snapshot: the loaded orders (entries shared with `orders` until changed)
+    initial: dict[tuple[str, str], dict[str, tuple]] = field(default_factory=dict)
+    initial_transactions: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    initial_next_seq: int = 1
+    shift: int = 0        # µs the last reset moved the snapshot's times by (see `_live`)
     journal: deque = field(default_factory=deque)               # (id, entry)
     faults: dict[str, list] = field(default_factory=dict)        # id → [spec JSON, matched, fired]
     replays: dict[tuple[str, str], tuple] = field(default_factory=dict)
@@ -206,8 +211,8 @@ class MemoryRun:
         seq = 0
         for seq, order in enumerate(orders, 1):        # built before the lock: a load is long
             if seq == OBJECTS_MAX + 1:                  # a large run: pack what came so far
-                for kept in groups.values():
-                    kept.update((order_id, _packed(entry)) for order_id, entry in kept.items())
+                groups = {group: {order_id: _packed(entry) for order_id, entry in kept.items()}
+                          for group, kept in groups.items()}
             group = (order.provider, order.merchant)
             entry = (order, seq) if seq <= OBJECTS_MAX else (*codec.pack(order), seq)
             groups.setdefault(group, {})[order.order_id] = entry
@@ -220,8 +225,10 @@ class MemoryRun:
             self.store._state[self.tenant] = _Run(
                 meta=RunMeta(epochs[0] + 1, epochs[1] + 1, epochs[2] + 1, len(faults), clock, seed),
                 scenario=scenario_doc, loaded_us=codec.micros(loaded_at), orders=groups,
-                by_transaction=by_transaction, initial={g: dict(o) for g, o in groups.items()},
-                next_seq=seq + 1, faults=_faults(faults))
+                by_transaction=by_transaction, next_seq=seq + 1, faults=_faults(faults),
+                initial={g: dict(o) for g, o in groups.items()},
+                initial_transactions={g: dict(t) for g, t in by_transaction.items()},
+                initial_next_seq=seq + 1)
             return self.meta()
 
     def has_snapshot(self) -> bool:
@@ -235,14 +242,10 @@ class MemoryRun:
         with self._lock:
             run = self._started()
             self._drop_deliveries()
-            run.orders = {group: (dict(orders) if step == 0 else
-                                  {order_id: _shifted(entry, step) for order_id, entry in orders.items()})
-                          for group, orders in run.initial.items()}
-            run.by_transaction = {group: {entry[3] if len(entry) > 2 else entry[0].transaction_id: order_id
-                                          for order_id, entry in orders.items()}
-                                  for group, orders in run.orders.items()}
-            run.next_seq = max((_seq(e) for orders in run.orders.values() for e in orders.values()),
-                               default=0) + 1
+            run.orders = {group: dict(orders) for group, orders in run.initial.items()}
+            run.shift = step
+            run.by_transaction = {group: dict(index) for group, index in run.initial_transactions.items()}
+            run.next_seq = run.initial_next_seq
             run.journal.clear()
             run.replays.clear()
             run.records.clear()
@@ -315,7 +318,7 @@ class MemoryRun:
     def get(self, provider: str, merchant: str, order_id: str) -> Order | None:
         run = self._run
         entry = run.orders.get((provider, merchant), {}).get(order_id) if run else None
-        return _order(entry) if entry is not None else None
+        return _order(_live(run, (provider, merchant), order_id, entry)) if entry is not None else None
 
     def find(self, provider: str, key: str, merchant: str | None = None) -> Order | None:
         with self._lock:
@@ -330,7 +333,7 @@ class MemoryRun:
                     order_id = key if index is None else index.get(group, {}).get(key)
                     entry = run.orders.get(group, {}).get(order_id) if order_id is not None else None
                     if entry is not None:
-                        found.append(entry)
+                        found.append(_live(run, group, order_id, entry))
                 if found:
                     return _order(min(found, key=_seq))
             return None
@@ -341,10 +344,9 @@ class MemoryRun:
             run = self._run
             if run is None:
                 return []
-            groups = [orders for (p, m), orders in run.orders.items()
-                      if provider in (None, p) and merchant in (None, m)]
-            merged = groups[0].values() if len(groups) == 1 else \
-                heapq.merge(*(orders.values() for orders in groups), key=_seq)   # read under the lock
+            groups = [_live_entries(run, group, orders) for group, orders in run.orders.items()
+                      if provider in (None, group[0]) and merchant in (None, group[1])]
+            merged = groups[0] if len(groups) == 1 else heapq.merge(*groups, key=_seq)  # read under the lock
             stop = None if limit is None else offset + limit
             return [_order(entry) for entry in itertools.islice(merged, offset, stop)]
 
@@ -536,6 +538,24 @@ def _faults(specs: list[dict]) -> dict[str, list]:
     return {spec["id"]: [compact(spec), 0, 0] for spec in specs}
 
 
+def _live(run: _Run, group: tuple[str, str], order_id: str, entry: tuple) -> tuple:
+    """`entry` as the run holds it now. A reset puts the snapshot's entries back as they are
+    and notes its shift; an entry still the snapshot's is read moved by it (a reset of a run
+    on wall time costs no work per order; the first change writes the moved order)."""
+    if run.shift and run.initial.get(group, {}).get(order_id) is entry:
+        return _shifted(entry, run.shift)
+    return entry
+
+
+def _live_entries(run: _Run, group: tuple[str, str], orders: dict[str, tuple]) -> Iterator[tuple]:
+    """`group`'s entries in insertion order, as `_live` reads each."""
+    if not run.shift:
+        yield from orders.values()
+        return
+    for order_id, entry in orders.items():
+        yield _live(run, group, order_id, entry)
+
+
 def _packed(entry: tuple) -> tuple:
     return entry if len(entry) > 2 else (*codec.pack(entry[0]), entry[1])
 
@@ -547,7 +567,16 @@ def _version(entry: tuple) -> int:
 def _shifted(entry: tuple, step: int) -> tuple:
     """A snapshot entry with its times moved by `step` µs, its history its create step alone
     (what the SQLite store's reset writes)."""
-    row = list(_packed(entry))
+    if len(entry) == 2:
+        order, seq = entry
+        delta = timedelta(microseconds=step)
+        created = order.created_at + delta
+        return (Order(order.provider, order.merchant, order.order_id, order.transaction_id,
+                      order.amount, order.currency, order.channel, order.bank, order.status, created,
+                      order.expires_at + delta if order.expires_at is not None else None,
+                      (Transition(created, "create", None, order.status, "scenario"),),
+                      order.extra, order.version), seq)
+    row = list(entry)
     created = row[9] + step
     row[9] = created
     row[10] = row[10] + step if row[10] is not None else None

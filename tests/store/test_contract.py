@@ -123,7 +123,12 @@ def test_reset_moves_the_snapshot_times_by_the_shift(run):
     # the snapshot itself stays as loaded: the next shift is counted from the load again
     assert run.loaded_at() == T0
     run.reset(CLOCK, [], shift=timedelta(hours=3))
-    assert run.get("toy", "m1", "A") == order("A", at=T0 + timedelta(hours=3))
+    moved = order("A", at=T0 + timedelta(hours=3))
+    assert run.get("toy", "m1", "A") == moved
+    assert run.find("toy", "A") == moved and run.find("toy", "tx-A") == moved
+    assert run.list() == [moved, order("B", merchant="m2", at=T0 + timedelta(hours=3))]
+    paid = dataclasses.replace(moved, status="paid", version=1)
+    assert run.compare_and_set(moved, paid) and run.get("toy", "m1", "A") == paid
 
 
 def test_the_scenario_document_can_change(run):
