@@ -9,14 +9,14 @@ database spent ~100 of its ~260 µs in SQLite calls and in JSON round trips of t
 the journal entry (`bench/RESULTS.md`).
 
 How it holds things:
-- orders: per (provider, merchant) a dict order_id → entry, in insertion order. An entry is
-  `(Order, seq)` — read back without decoding — or, for a run that loads more than
-  OBJECTS_MAX orders, the order as `codec.pack` lays it out plus its sequence number: a
-  million orders take ~0.75 GB packed, ~1.6 GB as objects. Orders are immutable; their
+- orders: per (provider, merchant) a `_Group`: the orders as loaded (the reset snapshot,
+  never changed) and what was written since the load or the last reset (changed orders,
+  added ones). A reset forgets the latter and notes the shift a run on wall time needs: a
+  loaded order is read moved by it, so a reset costs no work per order, whatever the size.
+  An entry is `(Order, seq)` — read back without decoding — or, for a run that loads more
+  than OBJECTS_MAX orders, the order as `codec.pack` lays it out plus its sequence number:
+  a million orders take ~0.75 GB packed, ~1.6 GB as objects. Orders are immutable; their
   `extra` mappings are never changed in place by the core.
-- the reset snapshot: a shallow copy of those dicts at load (entries are shared, ~40 bytes
-  per order), so every run keeps one, however large. A reset copies it back and notes the
-  shift a run on wall time needs; an order is moved by it when read (`_live`);
 - the journal: the entries as written, JSON-encoded only when read (the same values a JSON
   store gives back); everything else a caller could mutate after handing it over — fault
   specs, replayed bodies, records, deliveries — is kept as JSON text, as the other stores do.
@@ -56,20 +56,58 @@ def _seq(entry: tuple) -> int:
     return entry[-1]
 
 
+class _Group:
+    """One (provider, merchant)'s orders: as loaded, and written since the load or reset."""
+
+    def __init__(self, loaded: dict[str, tuple] | None = None, loaded_transactions: dict[str, str] | None = None):
+        self.loaded = loaded if loaded is not None else {}     # order_id → entry, in load order
+        self.loaded_transactions = loaded_transactions if loaded_transactions is not None else {}
+        self.changed: dict[str, tuple] = {}      # order_id → entry written since (changed or added)
+        self.added: list[str] = []               # order_ids inserted since, in insertion order
+        self.added_transactions: dict[str, str] = {}
+
+    def forget_since_load(self) -> None:
+        self.changed, self.added, self.added_transactions = {}, [], {}
+
+    def has(self, order_id: str) -> bool:
+        return order_id in self.loaded or order_id in self.changed
+
+    def entry(self, order_id: str, shift: int) -> tuple | None:
+        entry = self.changed.get(order_id)
+        if entry is None:
+            entry = self.loaded.get(order_id)
+            if entry is not None and shift:
+                return _shifted(entry, shift)
+        return entry
+
+    def order_id_of(self, transaction_id: str) -> str | None:
+        """The first order (loaded ones first) with `transaction_id`."""
+        order_id = self.loaded_transactions.get(transaction_id)
+        return order_id if order_id is not None else self.added_transactions.get(transaction_id)
+
+    def entries(self, shift: int) -> Iterator[tuple]:
+        """Every entry, in insertion (sequence) order."""
+        changed = self.changed
+        for order_id, entry in self.loaded.items():
+            now = changed.get(order_id)
+            yield now if now is not None else (_shifted(entry, shift) if shift else entry)
+        for order_id in self.added:
+            yield changed[order_id]
+
+    def __len__(self) -> int:
+        return len(self.loaded) + len(self.added)
+
+
 @dataclass
 class _Run:
     """One tenant's run: what `runs`, `orders`, `journal`… hold for it in the SQLite store."""
     meta: RunMeta
     scenario: str
     loaded_us: int
-    orders: dict[tuple[str, str], dict[str, tuple]] = field(default_factory=dict)
-    by_transaction: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+    orders: dict[tuple[str, str], _Group] = field(default_factory=dict)
     next_seq: int = 1
-    # the reset snapshot: the loaded orders (entries shared with `orders` until changed)
-    initial: dict[tuple[str, str], dict[str, tuple]] = field(default_factory=dict)
-    initial_transactions: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
-    initial_next_seq: int = 1
-    shift: int = 0        # µs the last reset moved the snapshot's times by (see `_live`)
+    loaded_next_seq: int = 1
+    shift: int = 0        # µs the last reset moved the loaded orders' times by
     journal: deque = field(default_factory=deque)               # (id, entry)
     faults: dict[str, list] = field(default_factory=dict)        # id → [spec JSON, matched, fired]
     replays: dict[tuple[str, str], tuple] = field(default_factory=dict)
@@ -224,15 +262,13 @@ class MemoryRun:
             self._drop_deliveries()
             self.store._state[self.tenant] = _Run(
                 meta=RunMeta(epochs[0] + 1, epochs[1] + 1, epochs[2] + 1, len(faults), clock, seed),
-                scenario=scenario_doc, loaded_us=codec.micros(loaded_at), orders=groups,
-                by_transaction=by_transaction, next_seq=seq + 1, faults=_faults(faults),
-                initial={g: dict(o) for g, o in groups.items()},
-                initial_transactions={g: dict(t) for g, t in by_transaction.items()},
-                initial_next_seq=seq + 1)
+                scenario=scenario_doc, loaded_us=codec.micros(loaded_at),
+                orders={group: _Group(loaded, by_transaction[group]) for group, loaded in groups.items()},
+                next_seq=seq + 1, loaded_next_seq=seq + 1, faults=_faults(faults))
             return self.meta()
 
     def has_snapshot(self) -> bool:
-        return True          # a copy of the dicts, sharing the entries: every run keeps one
+        return True          # the loaded orders are never changed: every run keeps them
 
     def loaded_at(self) -> datetime:
         return codec.instant(self._started().loaded_us)
@@ -242,10 +278,10 @@ class MemoryRun:
         with self._lock:
             run = self._started()
             self._drop_deliveries()
-            run.orders = {group: dict(orders) for group, orders in run.initial.items()}
+            for group in run.orders.values():
+                group.forget_since_load()
             run.shift = step
-            run.by_transaction = {group: dict(index) for group, index in run.initial_transactions.items()}
-            run.next_seq = run.initial_next_seq
+            run.next_seq = run.loaded_next_seq
             run.journal.clear()
             run.replays.clear()
             run.records.clear()
@@ -305,35 +341,40 @@ class MemoryRun:
         with self._lock:
             run = self._started()
             keys = [order.key for order in orders]
-            taken = [key for key in keys if key[2] in run.orders.get(key[:2], ())]
+            taken = [key for key in keys if key[:2] in run.orders and run.orders[key[:2]].has(key[2])]
             if taken or len(set(keys)) != len(keys):
                 duplicate = taken[0] if taken else next(k for k in keys if keys.count(k) > 1)
                 raise DuplicateOrder(f"order {duplicate!r} exists")
             for order in orders:
-                group = (order.provider, order.merchant)
-                run.orders.setdefault(group, {})[order.order_id] = _entry(order, run.next_seq)
-                run.by_transaction.setdefault(group, {}).setdefault(order.transaction_id, order.order_id)
+                group = run.orders.get((order.provider, order.merchant))
+                if group is None:
+                    group = run.orders[(order.provider, order.merchant)] = _Group()
+                group.changed[order.order_id] = _entry(order, run.next_seq)
+                group.added.append(order.order_id)
+                group.added_transactions.setdefault(order.transaction_id, order.order_id)
                 run.next_seq += 1
 
     def get(self, provider: str, merchant: str, order_id: str) -> Order | None:
         run = self._run
-        entry = run.orders.get((provider, merchant), {}).get(order_id) if run else None
-        return _order(_live(run, (provider, merchant), order_id, entry)) if entry is not None else None
+        group = run.orders.get((provider, merchant)) if run else None
+        entry = group.entry(order_id, run.shift) if group else None
+        return _order(entry) if entry is not None else None
 
     def find(self, provider: str, key: str, merchant: str | None = None) -> Order | None:
+        """By order_id, then by transaction_id; among several merchants', the first inserted."""
         with self._lock:
             run = self._run
             if run is None:
                 return None
-            groups = [(provider, merchant)] if merchant is not None else \
-                [group for group in run.orders if group[0] == provider]
-            for index in (None, run.by_transaction):
+            groups = [group for (p, m), group in run.orders.items()
+                      if p == provider and merchant in (None, m)]
+            for by_transaction in (False, True):
                 found = []
                 for group in groups:
-                    order_id = key if index is None else index.get(group, {}).get(key)
-                    entry = run.orders.get(group, {}).get(order_id) if order_id is not None else None
+                    order_id = group.order_id_of(key) if by_transaction else key
+                    entry = group.entry(order_id, run.shift) if order_id is not None else None
                     if entry is not None:
-                        found.append(_live(run, group, order_id, entry))
+                        found.append(entry)
                 if found:
                     return _order(min(found, key=_seq))
             return None
@@ -344,8 +385,8 @@ class MemoryRun:
             run = self._run
             if run is None:
                 return []
-            groups = [_live_entries(run, group, orders) for group, orders in run.orders.items()
-                      if provider in (None, group[0]) and merchant in (None, group[1])]
+            groups = [group.entries(run.shift) for (p, m), group in run.orders.items()
+                      if provider in (None, p) and merchant in (None, m)]
             merged = groups[0] if len(groups) == 1 else heapq.merge(*groups, key=_seq)  # read under the lock
             stop = None if limit is None else offset + limit
             return [_order(entry) for entry in itertools.islice(merged, offset, stop)]
@@ -355,16 +396,16 @@ class MemoryRun:
         # other than status, history, extra, channel, bank and expiry are the stored ones
         with self._lock:
             run = self._run
-            orders = run.orders.get((old.provider, old.merchant)) if run else None
-            entry = orders.get(old.order_id) if orders else None
+            group = run.orders.get((old.provider, old.merchant)) if run else None
+            entry = group.entry(old.order_id, run.shift) if group else None
             if entry is None or _version(entry) != old.version:
                 return False
-            orders[old.order_id] = _entry(new, _seq(entry))
+            group.changed[old.order_id] = _entry(new, _seq(entry))
             return True
 
     def count(self) -> int:
         run = self._run
-        return sum(len(orders) for orders in run.orders.values()) if run else 0
+        return sum(len(group) for group in run.orders.values()) if run else 0
 
     # -- journal -------------------------------------------------------------------------
     def journal_add(self, entry: dict, cap: int) -> int:
@@ -536,24 +577,6 @@ class MemoryRun:
 
 def _faults(specs: list[dict]) -> dict[str, list]:
     return {spec["id"]: [compact(spec), 0, 0] for spec in specs}
-
-
-def _live(run: _Run, group: tuple[str, str], order_id: str, entry: tuple) -> tuple:
-    """`entry` as the run holds it now. A reset puts the snapshot's entries back as they are
-    and notes its shift; an entry still the snapshot's is read moved by it (a reset of a run
-    on wall time costs no work per order; the first change writes the moved order)."""
-    if run.shift and run.initial.get(group, {}).get(order_id) is entry:
-        return _shifted(entry, run.shift)
-    return entry
-
-
-def _live_entries(run: _Run, group: tuple[str, str], orders: dict[str, tuple]) -> Iterator[tuple]:
-    """`group`'s entries in insertion order, as `_live` reads each."""
-    if not run.shift:
-        yield from orders.values()
-        return
-    for order_id, entry in orders.items():
-        yield _live(run, group, order_id, entry)
 
 
 def _packed(entry: tuple) -> tuple:
