@@ -1,6 +1,7 @@
 """Scenario loading and validation: errors name the file, the key path and what was expected."""
 
 import textwrap
+from pathlib import Path
 from datetime import datetime, timezone
 
 import pytest
@@ -155,3 +156,34 @@ def test_provider_specific_typos_are_errors_too(body, expected):
     with pytest.raises(ScenarioError) as caught:
         _parse(body)
     assert expected in caught.value.problems, caught.value.problems
+
+
+@pytest.fixture(params=["libyaml", "pure-python"])
+def yaml_loader(request, monkeypatch):
+    """Both ways a scenario's YAML is read: libyaml (when PyYAML has it) and PyYAML's own."""
+    import simulator.scenarios as scenarios_module
+    if request.param == "pure-python":
+        monkeypatch.setattr(scenarios_module, "_FAST_LOADER", None)
+    elif scenarios_module._FAST_LOADER is None:
+        pytest.skip("PyYAML was built without libyaml")
+    return request.param
+
+
+def test_libyaml_reads_every_bundled_scenario_as_pyyaml_does():
+    import yaml
+
+    import simulator.scenarios as scenarios_module
+    for path in sorted(Path(scenarios_module.__file__).parent.glob("bundled_scenarios/*.yaml")):
+        text = path.read_text()
+        assert scenarios_module._load_yaml(text) == yaml.load(text, Loader=scenarios_module._NoAliases), path
+
+
+def test_both_yaml_loaders_refuse_the_same_input(yaml_loader):
+    assert load("default", PROVIDERS).name == "default"
+    alias = "name: x\nmerchants: &m []\nother: *m\n"
+    assert _problems(alias) == ["scenarios/x.yaml: line 3 column 8: not valid YAML: aliases (*name) "
+                                "are not allowed in a scenario; write the value out"]
+    assert _problems("name: x\norders: " + "[" * 100 + "]" * 100) == ["scenarios/x.yaml: nests deeper than 64 levels"]
+    [deep] = _problems("name: x\norders: " + "[" * 100_000)      # libyaml stops at its own 1,000
+    assert deep.endswith(("nests deeper than 64 levels", "not valid YAML: exceeded maximum nesting depth"))
+    assert any("not valid YAML" in p for p in _problems("name: x\nmerchants: [\n"))
