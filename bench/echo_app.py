@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask import Flask, Response  # noqa: E402
 
-from simulator.serving import create_server, run_loop, serve_workers  # noqa: E402
+from simulator.serving import create_server, run_loop, serve_workers, settle  # noqa: E402
 from simulator.settings import Settings  # noqa: E402
 
 
@@ -57,6 +57,7 @@ def main() -> int:
     server = create_server(echo_app(args.size), port=args.port, threads=settings.threads,
                            connection_limit=settings.connection_limit, idle_timeout=settings.idle_timeout)
     print(f"listening on http://127.0.0.1:{server.effective_port}", flush=True)
+    settle()
     run_loop(server)
     return 0
 
