@@ -17,10 +17,9 @@ class Journal:
     def __init__(self, run, cap: int = 5000):
         self.run, self.cap = run, cap
 
-    def record(self, entry: dict[str, Any]) -> dict[str, Any]:
-        entry_id = self.run.journal_add(entry, self.cap)
-        entry["id"] = entry_id
-        return entry
+    def record(self, entry: dict[str, Any]) -> int:
+        """Append `entry` (it is the store's from now on); its id."""
+        return self.run.journal_add(entry, self.cap)
 
     def entries(self) -> list[dict]:
         return self.run.journal(self.cap)

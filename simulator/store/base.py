@@ -155,7 +155,9 @@ class RunState(Protocol):
 
     # -- journal -------------------------------------------------------------------------
     def journal_add(self, entry: dict, cap: int) -> int:
-        """Append (the store gives the id) and keep only the newest `cap` entries."""
+        """Append (the store gives the id) and keep only the newest `cap` entries. A store
+        may keep `entry` itself (the memory store encodes it only when read): the caller
+        does not change it afterwards."""
     def journal(self) -> list[dict]:
         """Every kept entry, oldest first."""
     def journal_clear(self) -> int: ...

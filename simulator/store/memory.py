@@ -423,7 +423,7 @@ class MemoryRun:
             kept = list(run.journal) if run else []
         if cap is not None:
             kept = kept[-cap:] if cap > 0 else []
-        return [{**json.loads(compact(entry)), "id": entry_id} for entry_id, entry in kept]
+        return [{**_json_copy(entry), "id": entry_id} for entry_id, entry in kept]
 
     def journal_clear(self) -> int:
         with self._lock:
@@ -573,6 +573,16 @@ class MemoryRun:
         deliveries = self.store._deliveries
         for delivery_id in [i for i, row in deliveries.items() if row[0] == self.tenant]:
             del deliveries[delivery_id]
+
+
+def _json_copy(entry: dict) -> dict:
+    """The entry as a JSON store gives it back. A value JSON cannot hold (a store that encodes
+    on write would have refused the entry) is shown as its repr, rather than leaving the
+    journal unreadable."""
+    try:
+        return json.loads(compact(entry))
+    except (TypeError, ValueError):
+        return json.loads(json.dumps(entry, default=repr, ensure_ascii=False))
 
 
 def _faults(specs: list[dict]) -> dict[str, list]:

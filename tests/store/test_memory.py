@@ -1,0 +1,26 @@
+"""simulator/store/memory.py beyond the shared contract (tests/store/test_contract.py runs
+on it too): what it does because it keeps entries as given instead of encoding them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from simulator.store import ClockState, MemoryStore
+
+T0 = datetime(2026, 1, 15, 3, 0, tzinfo=timezone.utc)
+
+
+def test_a_journal_entry_json_cannot_hold_shows_its_repr_and_the_journal_stays_readable():
+    run = MemoryStore().run("t")
+    run.start("{}", "1", ClockState(True, 0), [], [], T0)
+    run.journal_add({"n": 1}, 10)
+    run.journal_add({"n": 2, "odd": {3}}, 10)         # a set: a JSON store would refuse it on write
+    assert run.journal() == [{"n": 1, "id": 1}, {"n": 2, "odd": "{3}", "id": 2}]
+
+
+def test_journal_entries_read_back_are_copies():
+    run = MemoryStore().run("t")
+    run.start("{}", "1", ClockState(True, 0), [], [], T0)
+    run.journal_add({"request": {"headers": {"a": "1"}}}, 10)
+    run.journal()[0]["request"]["headers"]["a"] = "changed"
+    assert run.journal()[0]["request"]["headers"] == {"a": "1"}
