@@ -22,7 +22,7 @@ from .control import access, control_api, webhooks_api
 from .openapi import openapi_api
 from .payer import payer
 from .providers import PROVIDERS
-from .redaction import redact_header_set
+from .journal import Draft
 from .sandbox import Sandbox
 from .settings import Settings
 from .store import open_store
@@ -141,37 +141,23 @@ def create_app(settings: Settings | None = None, *, scenario: scenarios.Scenario
 
 def _journal(sandbox: Sandbox, provider: str, response, request, g) -> None:
     """The journal entry of this provider call (`request` and `g` are the objects behind
-    Flask's proxies: this runs on every provider call)."""
-    cap = sandbox.settings.journal_body_cap
-    notes = dict(g.get("journal_notes") or {})
-    secret = PROVIDERS[provider].secret_headers
+    Flask's proxies: this runs on every provider call), taken as a `Draft`."""
+    settings = sandbox.settings
     length = request.content_length or 0
-    if length > sandbox.settings.max_body_bytes:
-        request_body = f"<{length} bytes, over the {sandbox.settings.max_body_bytes}-byte limit>"
+    if length > settings.max_body_bytes:
+        request_body = f"<{length} bytes, over the {settings.max_body_bytes}-byte limit>"
     else:
         try:
-            request_body = _text(request.get_data(cache=True), cap)
+            request_body = request.get_data(cache=True)
         except HTTPException:
             request_body = "<unreadable>"
-    response_body = "<streamed>" if response.is_streamed else _text(response.get_data(), cap)
-    sandbox.journal.record({
-        "at": sandbox.clock.now().isoformat(),
-        "provider": provider,
-        "endpoint": notes.pop("endpoint", None),
-        "order_id": notes.pop("order_id", None),
-        "merchant": notes.pop("merchant", None),
-        "method": request.method,
-        "path": request.path,
-        "query": request.query_string.decode("latin-1"),
-        "request": {"headers": dict(redact_header_set(tuple(request.headers.items()), secret)),
-                    "body": request_body},
-        "status": None if injection.aborted(response) else response.status_code,
-        "response": {"headers": dict(response.headers.items()), "body": response_body},
-        "duration_ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 3),
-        "notes": notes,
-    })
-
-
-def _text(data: bytes, cap: int) -> str:
-    text = data[:cap].decode("utf-8", errors="replace")
-    return text if len(data) <= cap else f"{text}…<{len(data) - cap} more bytes>"
+    sandbox.journal.record(Draft(
+        at=sandbox.clock.now(), provider=provider, notes=dict(g.get("journal_notes") or {}),
+        method=request.method, path=request.path, query=request.query_string,
+        request_headers=tuple(request.headers.items()), secret_headers=PROVIDERS[provider].secret_headers,
+        request_body=request_body,
+        status=None if injection.aborted(response) else response.status_code,
+        response_headers=response.headers,
+        response_body="<streamed>" if response.is_streamed else response.get_data(),
+        duration_ms=round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 3),
+        body_cap=settings.journal_body_cap))

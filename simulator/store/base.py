@@ -154,10 +154,11 @@ class RunState(Protocol):
     def count(self) -> int: ...
 
     # -- journal -------------------------------------------------------------------------
-    def journal_add(self, entry: dict, cap: int) -> int:
-        """Append (the store gives the id) and keep only the newest `cap` entries. A store
-        may keep `entry` itself (the memory store encodes it only when read): the caller
-        does not change it afterwards."""
+    def journal_add(self, entry, cap: int) -> int:
+        """Append (the store gives the id) and keep only the newest `cap` entries. `entry`
+        is a dict or a `journal.Draft` (`journal.rendered` gives its dict). A store may
+        keep it as given (the memory store renders and encodes it only when read): the
+        caller does not change it afterwards."""
     def journal(self) -> list[dict]:
         """Every kept entry, oldest first."""
     def journal_clear(self) -> int: ...

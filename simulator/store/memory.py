@@ -17,8 +17,8 @@ How it holds things:
   than OBJECTS_MAX orders, the order as `codec.pack` lays it out plus its sequence number:
   a million orders take ~0.75 GB packed, ~1.6 GB as objects. Orders are immutable; their
   `extra` mappings are never changed in place by the core.
-- the journal: the entries as written, JSON-encoded only when read (the same values a JSON
-  store gives back); everything else a caller could mutate after handing it over — fault
+- the journal: the entries as written (`journal.Draft`s: raw pieces), rendered and
+  JSON-encoded only when read (the same values a JSON store gives back); everything else a caller could mutate after handing it over — fault
   specs, replayed bodies, records, deliveries — is kept as JSON text, as the other stores do.
 """
 
@@ -35,6 +35,7 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable, Iterator
 
 from ..compact_json import compact
+from ..journal import rendered
 from ..orders import Order, Transition
 from . import codec
 from .base import (ClockState, DEFAULT_TENANT, DeliveryRecord, DuplicateOrder, FaultRecord,
@@ -408,7 +409,7 @@ class MemoryRun:
         return sum(len(group) for group in run.orders.values()) if run else 0
 
     # -- journal -------------------------------------------------------------------------
-    def journal_add(self, entry: dict, cap: int) -> int:
+    def journal_add(self, entry, cap: int) -> int:
         with self._lock:
             run = self._started()
             entry_id = next(self.store._journal_ids)
@@ -423,7 +424,7 @@ class MemoryRun:
             kept = list(run.journal) if run else []
         if cap is not None:
             kept = kept[-cap:] if cap > 0 else []
-        return [{**_json_copy(entry), "id": entry_id} for entry_id, entry in kept]
+        return [{**_json_copy(rendered(entry)), "id": entry_id} for entry_id, entry in kept]
 
     def journal_clear(self) -> int:
         with self._lock:

@@ -36,6 +36,7 @@ from typing import Any, Iterable
 from urllib.parse import parse_qs, urlsplit
 
 from ..compact_json import compact as _compact
+from ..journal import rendered
 from ..orders import Order
 from . import codec
 from .base import (ClockState, DEFAULT_TENANT, DeliveryRecord, DuplicateOrder, FaultRecord,
@@ -821,8 +822,8 @@ class RedisRun:
         return self.client.zcard(f"{self.prefix}:g{_text(generation)}:orders")
 
     # -- journal -------------------------------------------------------------------------
-    def journal_add(self, entry: dict, cap: int) -> int:
-        text = json.dumps({k: v for k, v in entry.items() if k != "id"}, separators=(",", ":"),
+    def journal_add(self, entry, cap: int) -> int:
+        text = json.dumps({k: v for k, v in rendered(entry).items() if k != "id"}, separators=(",", ":"),
                           ensure_ascii=False)
         return int(self._script("journal_add", text[1:], cap))
 

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable, Iterator
 
 from ..compact_json import compact
+from ..journal import rendered
 from ..orders import Order
 from . import codec
 from .base import (ClockState, DEFAULT_TENANT, DeliveryRecord, DuplicateOrder, FaultRecord, TenantRecord,
@@ -390,11 +391,11 @@ class SQLiteRun:
         return self.store.one("SELECT COUNT(*) FROM orders WHERE tenant = ?", (self.tenant,))[0]
 
     # -- journal -------------------------------------------------------------------------
-    def journal_add(self, entry: dict, cap: int) -> int:
+    def journal_add(self, entry, cap: int) -> int:
         """One INSERT (the id comes back with it and joins the entry when it is read); every
         JOURNAL_TRIM_EVERY entries one DELETE keeps the newest `cap`."""
         entry_id = self.store.execute("INSERT INTO journal (tenant, entry) VALUES (?, ?)",
-                                      (self.tenant, _dump(entry))).lastrowid
+                                      (self.tenant, _dump(rendered(entry)))).lastrowid
         self._journal_writes += 1
         if self._journal_writes % JOURNAL_TRIM_EVERY == 0:
             self.store.execute("DELETE FROM journal WHERE tenant = ? AND id <= (SELECT id FROM journal "
