@@ -18,6 +18,12 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+class _Server(ThreadingHTTPServer):
+    # the stdlib's listen backlog is 5: four workers' webhook senders connecting at once
+    # could overflow it, and a dropped connection attempt waits a second to be retried
+    request_queue_size = 128
+
+
 @dataclass
 class Received:
     path: str
@@ -52,7 +58,7 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self._server = _Server(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.01,), daemon=True)
