@@ -155,9 +155,10 @@ def _journal(sandbox: Sandbox, provider: str, response, request, g) -> None:
         at=sandbox.clock.now(), provider=provider, notes=dict(g.get("journal_notes") or {}),
         method=request.method, path=request.path, query=request.query_string,
         request_headers=tuple(request.headers.items()), secret_headers=PROVIDERS[provider].secret_headers,
-        request_body=request_body,
+        request_body=Draft.body(request_body, settings.journal_body_cap),
         status=None if injection.aborted(response) else response.status_code,
         response_headers=response.headers,
-        response_body="<streamed>" if response.is_streamed else response.get_data(),
+        response_body=Draft.body("<streamed>" if response.is_streamed else response.get_data(),
+                                 settings.journal_body_cap),
         duration_ms=round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 3),
         body_cap=settings.journal_body_cap))

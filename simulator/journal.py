@@ -33,12 +33,18 @@ class Draft(NamedTuple):
     query: bytes
     request_headers: tuple            # (name, value) pairs as received
     secret_headers: frozenset         # lower-case names never shown (the provider's)
-    request_body: bytes | str         # str: what to show instead (too large, unreadable)
-    status: int | None                # None: the client got no answer (reset, hang)
-    response_headers: Any             # Werkzeug Headers of the answer
-    response_body: bytes | str        # str: what to show instead (streamed)
+    request_body: tuple[bytes | str, int]   # `body()`: (first bytes, length) or (what to show, 0)
+    status: int | None                      # None: the client got no answer (reset, hang)
+    response_headers: Any                   # the answer's Werkzeug Headers
+    response_body: tuple[bytes | str, int]  # `body()`, as request_body
     duration_ms: float
-    body_cap: int                     # bytes of each body shown
+    body_cap: int                           # bytes of each body shown
+
+    @staticmethod
+    def body(data: bytes | str, cap: int) -> tuple[bytes | str, int]:
+        """What a draft keeps of a body: never more than `cap` bytes (a journal of 5,000
+        calls must not hold 5,000 whole request bodies of up to 1 MiB)."""
+        return (data, 0) if isinstance(data, str) else (data[:cap], len(data))
 
     def render(self) -> dict[str, Any]:
         notes = dict(self.notes)
@@ -52,10 +58,10 @@ class Draft(NamedTuple):
             "path": self.path,
             "query": self.query.decode("latin-1"),
             "request": {"headers": dict(redact_header_set(self.request_headers, self.secret_headers)),
-                        "body": _text(self.request_body, self.body_cap)},
+                        "body": _text(*self.request_body, self.body_cap)},
             "status": self.status,
             "response": {"headers": dict(self.response_headers.items()),
-                         "body": _text(self.response_body, self.body_cap)},
+                         "body": _text(*self.response_body, self.body_cap)},
             "duration_ms": self.duration_ms,
             "notes": notes,
         }
@@ -66,11 +72,11 @@ def rendered(entry) -> dict[str, Any]:
     return entry if isinstance(entry, dict) else entry.render()
 
 
-def _text(data: bytes | str, cap: int) -> str:
+def _text(data: bytes | str, length: int, cap: int) -> str:
     if isinstance(data, str):
         return data
     text = data[:cap].decode("utf-8", errors="replace")
-    return text if len(data) <= cap else f"{text}…<{len(data) - cap} more bytes>"
+    return text if length <= cap else f"{text}…<{length - cap} more bytes>"
 
 
 class Journal:

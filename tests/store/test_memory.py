@@ -3,6 +3,7 @@ on it too): what it does because it keeps entries as given instead of encoding t
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime, timezone
 
 from simulator.store import ClockState, MemoryStore
@@ -24,3 +25,16 @@ def test_journal_entries_read_back_are_copies():
     run.journal_add({"request": {"headers": {"a": "1"}}}, 10)
     run.journal()[0]["request"]["headers"]["a"] = "changed"
     assert run.journal()[0]["request"]["headers"] == {"a": "1"}
+
+
+def test_a_large_body_is_kept_cut_to_the_journal_cap_and_shown_with_its_length(client):
+    big = b'{"pad": "' + b"x" * 100_000 + b'"}'
+    client.post("/v2/MT-VA-BCA-PENDING/cancel", data=big, content_type="application/json",
+                headers={"Authorization": "Basic " + base64.b64encode(b"SB-Mid-server-SIMULATOR-KEY:").decode()})
+    box = client.application.extensions["sandbox"]
+    [(_, draft)] = list(box.run.store._state[box.run.tenant].journal)
+    assert len(draft.request_body[0]) == box.settings.journal_body_cap == 16 * 1024
+    [entry] = client.get("/_sim/journal").get_json()["entries"]
+    cut = len(big) - 16 * 1024
+    assert entry["request"]["body"].endswith(f"…<{cut} more bytes>")
+    assert len(entry["request"]["body"]) == 16 * 1024 + len(f"…<{cut} more bytes>")
