@@ -160,5 +160,4 @@ def _journal(sandbox: Sandbox, provider: str, response, request, g) -> None:
         response_headers=response.headers,
         response_body=Draft.body("<streamed>" if response.is_streamed else response.get_data(),
                                  settings.journal_body_cap),
-        duration_ms=round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 3),
-        body_cap=settings.journal_body_cap))
+        duration_ms=round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 3)))

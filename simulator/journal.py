@@ -38,12 +38,11 @@ class Draft(NamedTuple):
     response_headers: Any                   # the answer's Werkzeug Headers
     response_body: tuple[bytes | str, int]  # `body()`, as request_body
     duration_ms: float
-    body_cap: int                           # bytes of each body shown
 
     @staticmethod
     def body(data: bytes | str, cap: int) -> tuple[bytes | str, int]:
-        """What a draft keeps of a body: never more than `cap` bytes (a journal of 5,000
-        calls must not hold 5,000 whole request bodies of up to 1 MiB)."""
+        """What a draft keeps of a body: its first `cap` bytes and its length (a journal of
+        5,000 calls must not hold 5,000 whole request bodies of up to 1 MiB)."""
         return (data, 0) if isinstance(data, str) else (data[:cap], len(data))
 
     def render(self) -> dict[str, Any]:
@@ -58,10 +57,10 @@ class Draft(NamedTuple):
             "path": self.path,
             "query": self.query.decode("latin-1"),
             "request": {"headers": dict(redact_header_set(self.request_headers, self.secret_headers)),
-                        "body": _text(*self.request_body, self.body_cap)},
+                        "body": _text(*self.request_body)},
             "status": self.status,
             "response": {"headers": dict(self.response_headers.items()),
-                         "body": _text(*self.response_body, self.body_cap)},
+                         "body": _text(*self.response_body)},
             "duration_ms": self.duration_ms,
             "notes": notes,
         }
@@ -72,11 +71,12 @@ def rendered(entry) -> dict[str, Any]:
     return entry if isinstance(entry, dict) else entry.render()
 
 
-def _text(data: bytes | str, length: int, cap: int) -> str:
+def _text(data: bytes | str, length: int) -> str:
+    """A `Draft.body` as the entry shows it: the kept bytes, and how many more there were."""
     if isinstance(data, str):
         return data
-    text = data[:cap].decode("utf-8", errors="replace")
-    return text if length <= cap else f"{text}…<{length - cap} more bytes>"
+    text = data.decode("utf-8", errors="replace")
+    return text if length <= len(data) else f"{text}…<{length - len(data)} more bytes>"
 
 
 class Journal:

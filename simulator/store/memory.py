@@ -30,7 +30,7 @@ import json
 import os
 import threading
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Iterable, Iterator
 
@@ -43,10 +43,6 @@ from .base import (ClockState, DEFAULT_TENANT, DeliveryRecord, DuplicateOrder, F
 
 _SEQ = len(codec.FIELDS)        # a packed entry's sequence number comes after the FIELDS
 OBJECTS_MAX = 100_000           # a run loading more orders keeps them packed (memory.py says why)
-
-
-def _entry(order: Order, seq: int) -> tuple:
-    return (order, seq)
 
 
 def _order(entry: tuple) -> Order:
@@ -287,9 +283,8 @@ class MemoryRun:
             run.replays.clear()
             run.records.clear()
             run.faults = _faults(faults)
-            meta = run.meta
-            run.meta = RunMeta(meta.epoch + 1, meta.scenario_epoch, meta.faults_version + 1,
-                               len(faults), clock, meta.seed)
+            run.meta = replace(run.meta, epoch=run.meta.epoch + 1, faults_version=run.meta.faults_version + 1,
+                               fault_count=len(faults), clock=clock)
             return run.meta
 
     def scenario_doc(self) -> str:
@@ -301,17 +296,13 @@ class MemoryRun:
             run = self._run
             if run is not None:
                 run.scenario = scenario_doc
-                meta = run.meta
-                run.meta = RunMeta(meta.epoch, meta.scenario_epoch + 1, meta.faults_version,
-                                   meta.fault_count, meta.clock, meta.seed)
+                run.meta = replace(run.meta, scenario_epoch=run.meta.scenario_epoch + 1)
 
     def change_clock(self, change) -> ClockState:
         with self._lock:
             run = self._started()
             state = change(run.meta.clock)
-            meta = run.meta
-            run.meta = RunMeta(meta.epoch, meta.scenario_epoch, meta.faults_version,
-                               meta.fault_count, state, meta.seed)
+            run.meta = replace(run.meta, clock=state)
             return state
 
     def secret(self, name: str) -> bytes:
@@ -350,7 +341,7 @@ class MemoryRun:
                 group = run.orders.get((order.provider, order.merchant))
                 if group is None:
                     group = run.orders[(order.provider, order.merchant)] = _Group()
-                group.changed[order.order_id] = _entry(order, run.next_seq)
+                group.changed[order.order_id] = (order, run.next_seq)
                 group.added.append(order.order_id)
                 group.added_transactions.setdefault(order.transaction_id, order.order_id)
                 run.next_seq += 1
@@ -401,7 +392,7 @@ class MemoryRun:
             entry = group.entry(old.order_id, run.shift) if group else None
             if entry is None or _version(entry) != old.version:
                 return False
-            group.changed[old.order_id] = _entry(new, _seq(entry))
+            group.changed[old.order_id] = (new, _seq(entry))
             return True
 
     def count(self) -> int:
@@ -443,9 +434,7 @@ class MemoryRun:
             return [FaultRecord(json.loads(spec), matched, fired) for spec, matched, fired in rows]
 
     def _faults_changed(self, run: _Run) -> None:
-        meta = run.meta
-        run.meta = RunMeta(meta.epoch, meta.scenario_epoch, meta.faults_version + 1,
-                           len(run.faults), meta.clock, meta.seed)
+        run.meta = replace(run.meta, faults_version=run.meta.faults_version + 1, fault_count=len(run.faults))
 
     def fault_add(self, spec: dict) -> None:
         with self._lock:
@@ -605,11 +594,8 @@ def _shifted(entry: tuple, step: int) -> tuple:
         order, seq = entry
         delta = timedelta(microseconds=step)
         created = order.created_at + delta
-        return (Order(order.provider, order.merchant, order.order_id, order.transaction_id,
-                      order.amount, order.currency, order.channel, order.bank, order.status, created,
-                      order.expires_at + delta if order.expires_at is not None else None,
-                      (Transition(created, "create", None, order.status, "scenario"),),
-                      order.extra, order.version), seq)
+        return (replace(order, created_at=created, history=(Transition(created, "create", None, order.status, "scenario"),),
+                        expires_at=order.expires_at + delta if order.expires_at is not None else None), seq)
     row = list(entry)
     created = row[9] + step
     row[9] = created

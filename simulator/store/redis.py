@@ -823,8 +823,7 @@ class RedisRun:
 
     # -- journal -------------------------------------------------------------------------
     def journal_add(self, entry, cap: int) -> int:
-        text = json.dumps({k: v for k, v in rendered(entry).items() if k != "id"}, separators=(",", ":"),
-                          ensure_ascii=False)
+        text = _compact(rendered(entry))
         return int(self._script("journal_add", text[1:], cap))
 
     def journal(self, cap: int | None = None) -> list[dict]:
