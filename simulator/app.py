@@ -11,28 +11,20 @@ whose paths were called (or `{"error": …}` on `/_sim`), never as an HTML page 
 
 from __future__ import annotations
 
-import logging
-import time
-
 from flask import Flask, g, request
-from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
-from . import injection, scenarios
+from . import direct, scenarios
+from .call import Call, current as current_call
 from .control import access, control_api, webhooks_api
 from .openapi import openapi_api
 from .payer import payer
 from .providers import PROVIDERS
-from .journal import Draft
-from .sandbox import Sandbox
+from .hooks import CONTROL_PREFIX, CallHooks
 from .settings import Settings
 from .store import open_store
-from .tenants import TENANT_KEY, TenantPaths, Tenants
+from .tenants import TenantPaths, Tenants
 from .ui import ui
-from .wire import Stop, json_response
-from .wire import sandbox as current_sandbox
 
-log = logging.getLogger("simulator")
-CONTROL_PREFIX = "/_sim"
 
 
 def create_app(settings: Settings | None = None, *, scenario: scenarios.Scenario | str | None = None,
@@ -51,7 +43,6 @@ def create_app(settings: Settings | None = None, *, scenario: scenarios.Scenario
         sandbox.load(scenario)
     app.extensions["sandbox"] = sandbox            # the default tenant (the root paths)
     app.extensions["tenants"] = tenants
-    app.wsgi_app = TenantPaths(app.wsgi_app)       # /t/<name>/… → that tenant
 
     blueprint_owner: dict[str, str] = {}
     for name, provider in PROVIDERS.items():
@@ -70,94 +61,47 @@ def create_app(settings: Settings | None = None, *, scenario: scenarios.Scenario
                        for prefix in (f"/{name}/", *p.path_prefixes)),
                       key=lambda item: len(item[0]), reverse=True)
 
-    def provider_of_request(req=None) -> str | None:
-        req = req or request._get_current_object()    # one proxy lookup, not one per attribute
+    def provider_of_request(req) -> str | None:
         owner = blueprint_owner.get(req.blueprint)
         if owner is not None:
             return owner
         path = req.path
         return next((name for prefix, name in prefixes if path.startswith(prefix)), None)
 
+    hooks = CallHooks(tenants, PROVIDERS)
+
+    # -- what Flask serves (payer pages, /_sim, errors): the same hooks as direct calls --
     @app.before_request
-    def start_provider_call():
-        req = request._get_current_object()
-        g.started = time.perf_counter()
+    def open_call():
+        req = request._get_current_object()    # one proxy lookup, not one per attribute
+        call = Call(req.environ, app, provider=provider_of_request(req), blueprint=req.blueprint,
+                    request=req)
+        g.call_token = call.enter()
         access.require(req.path, settings.admin_token)
-        tenants.sweep()          # idle tenants go, at most once a minute per process
-        tenant = req.environ.get(TENANT_KEY)
-        box = sandbox if tenant is None else tenants.for_request(tenant)
-        if box is None:
-            g.unknown_tenant = True
-            raise NotFound(f"no tenant {tenant[:64]!r}: it was never made, was deleted, or "
-                           "expired after being idle")
-        g.sandbox_scope = scope = box.request_scope()
-        scope.__enter__()    # the run's meta, read once for this request
-        if box.faults:       # the hot path without faults: one truth test
-            provider = provider_of_request(req)
-            view = app.view_functions.get(req.endpoint)
-            if provider is not None and not getattr(view, "payer_page", False):
-                injection.begin(box.faults, provider, PROVIDERS[provider].error_response,
-                                box.settings.fault_hang_cap)
+        hooks.open(call, payer_page=getattr(app.view_functions.get(req.endpoint), "payer_page", False))
 
     @app.after_request
-    def journal_provider_call(response):
-        req = request._get_current_object()
-        provider = provider_of_request(req)
-        if provider is not None and not g.get("unknown_tenant"):
-            response = injection.finish(response)
-            _journal(current_sandbox(), provider, response, req, g._get_current_object())
-        return response
+    def close_call(response):
+        return hooks.close(current_call(), response)
 
     @app.teardown_request
-    def end_request(exc):
-        scope = g.pop("sandbox_scope", None)
-        if scope is not None:
-            scope.__exit__(None, None, None)
-
-    @app.errorhandler(Stop)
-    def stopped(exc: Stop):          # a view's early answer, an injected fault among them
-        return exc.response
-
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):
-        return _error_response(exc.code or 500, exc.description or exc.name)
+    def release_call(exc):
+        call = current_call()
+        if call is not None:
+            hooks.release(call)
+            Call.leave(g.pop("call_token"))
 
     @app.errorhandler(Exception)
-    def unexpected_error(exc: Exception):
-        log.exception("unexpected error on %s %s", request.method, request.path)
-        return _error_response(500, InternalServerError.description)
+    def error(exc: Exception):
+        call = current_call()
+        if call is None:     # an error before open_call (none is known): a bare call for its shape
+            req = request._get_current_object()
+            call = Call(req.environ, app, provider=provider_of_request(req), blueprint=req.blueprint, request=req)
+        return hooks.error_response(call, exc)
 
-    def _error_response(code: int, message: str):
-        if request.path.startswith(CONTROL_PREFIX):
-            return json_response({"error": message}, code)
-        provider = provider_of_request()
-        if provider is not None:
-            return PROVIDERS[provider].error_response(code, message)
-        return json_response({"error": message, "providers": sorted(PROVIDERS),
-                              "control_api": CONTROL_PREFIX}, code)
-
+    # -- provider API calls: served before Flask (see simulator.direct) --
+    routes = direct.Routes(app.url_map.iter_rules(), app.view_functions, blueprint_owner,
+                           served=lambda view: not getattr(view, "payer_page", False))
+    app.wsgi_app = TenantPaths(direct.DirectCalls(app, app.wsgi_app, hooks, routes))
     return app
 
-
-def _journal(sandbox: Sandbox, provider: str, response, request, g) -> None:
-    """The journal entry of this provider call (`request` and `g` are the objects behind
-    Flask's proxies: this runs on every provider call), taken as a `Draft`."""
-    settings = sandbox.settings
-    length = request.content_length or 0
-    if length > settings.max_body_bytes:
-        request_body = f"<{length} bytes, over the {settings.max_body_bytes}-byte limit>"
-    else:
-        try:
-            request_body = request.get_data(cache=True)
-        except HTTPException:
-            request_body = "<unreadable>"
-    sandbox.journal.record(Draft(
-        at=sandbox.clock.now(), provider=provider, notes=dict(g.get("journal_notes") or {}),
-        method=request.method, path=request.path, query=request.query_string,
-        request_headers=tuple(request.headers.items()), secret_headers=PROVIDERS[provider].secret_headers,
-        request_body=Draft.body(request_body, settings.journal_body_cap),
-        status=None if injection.aborted(response) else response.status_code,
-        response_headers=response.headers,
-        response_body=Draft.body("<streamed>" if response.is_streamed else response.get_data(),
-                                 settings.journal_body_cap),
-        duration_ms=round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 3)))

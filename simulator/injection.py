@@ -25,9 +25,10 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
-from flask import Response, g, request
+from flask import Response
 
 from . import gate
+from .call import Call, current as current_call
 from .faults import RESET, FaultBook, Firing
 from .wire import Stop, annotate
 
@@ -109,22 +110,16 @@ class Injection:
         return response
 
 
-def begin(book: FaultBook, provider: str, error_response: Callable[[int, str], Response],
+def begin(call: Call, book: FaultBook, error_response: Callable[[int, str], Response],
           hang_cap: float) -> None:
     """Start considering faults for this provider call (only when the book has any)."""
-    injection = Injection(book, {"provider": provider, "method": request.method},
-                          error_response, hang_cap)
-    g.fault_injection = injection
-    injection.checkpoint()
+    call.injection = Injection(book, {"provider": call.provider, "method": call.method},
+                               error_response, hang_cap)
+    call.injection.checkpoint()
 
 
-def current() -> Injection | None:
-    return g.get("fault_injection")
-
-
-def finish(response: Response) -> Response:
-    injection = current()
-    return response if injection is None else injection.finish(response)
+def finish(call: Call, response: Response) -> Response:
+    return response if call.injection is None else call.injection.finish(response)
 
 
 def aborted(response: Response) -> bool:
@@ -133,7 +128,8 @@ def aborted(response: Response) -> bool:
 
 
 def _abort(kind: str, hold: float = 0.0) -> Response:
-    ask_server = request.environ.get(ABORT_KEY)
+    served = current_call()
+    ask_server = served.environ.get(ABORT_KEY) if served is not None else None
     if ask_server is not None:
         ask_server(kind, hold)
     response = Response(b"", status=ABORT_PLACEHOLDER_STATUS)

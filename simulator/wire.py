@@ -1,6 +1,7 @@
-"""Small helpers every provider view uses: the sandbox of the running app, JSON in and out,
-`Stop` (the one way a view ends early), URLs back to this simulator, and notes for the
-journal entry of the current request."""
+"""Small helpers every provider view uses: the request being served (`call()`), the sandbox of
+the running app, JSON in and out, `Stop` (the one way a view ends early), URLs back to this
+simulator, and notes for the journal entry of the current request. None of them needs
+Flask's request context: they read `simulator.call`."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from flask import Response, current_app, g, request, url_for
+from flask import Response, current_app
 
+from .call import Call, current as current_call
 from .compact_json import compact
 from .limits import children, nesting_depth
 from .scope import current_sandbox
@@ -40,16 +42,26 @@ def own_url(endpoint: str, provider: str | None = None, **values: Any) -> str:
     tenant, and the same mount (`/midtrans/…` when the call came in under the provider
     prefix). A request on another blueprint (a /_sim call, a payer page elsewhere) gets the
     provider's root mount."""
-    blueprint = request.blueprint
+    served = call()
+    blueprint = served.blueprint
     if provider is not None and blueprint not in (provider, f"{provider}_prefixed"):
         blueprint = provider
-    return url_for(f"{blueprint}.{endpoint}", _external=True, **values)
+    return served.url_for(f"{blueprint}.{endpoint}", **values)
+
+
+def call() -> Call:
+    """The request being served (RuntimeError outside one)."""
+    served = current_call()
+    if served is None:
+        raise RuntimeError("no request is being served")
+    return served
 
 
 def sandbox():
     """The `Sandbox` (store, clock, journal, merchants…) of the tenant this request is for;
     outside a request, the app's default tenant."""
-    return current_sandbox() or current_app.extensions["sandbox"]
+    served = current_call()
+    return current_sandbox() or (served.app if served is not None else current_app).extensions["sandbox"]
 
 
 def json_response(body: Any, status: int = 200, headers: dict | None = None) -> Response:
@@ -62,7 +74,7 @@ def json_response(body: Any, status: int = 200, headers: dict | None = None) -> 
 
 def raw_body() -> bytes:
     """The exact request bytes (cached, so signatures and the journal see the same)."""
-    return request.get_data(cache=True)
+    return call().body()
 
 
 def read_json(required: bool = False) -> Any:
@@ -137,10 +149,12 @@ def annotate(**notes: Any) -> None:
     """Attach notes (endpoint, order_id, signature explanation, fault…) to this request's
     journal entry. Endpoint, order_id and merchant are also match keys of injected faults:
     a fault may fire here (see `simulator.injection`)."""
-    g.setdefault("journal_notes", {}).update(notes)
-    injection = g.get("fault_injection")
-    if injection is not None:
-        injection.observe(notes)
+    served = current_call()
+    if served is None:
+        return
+    served.notes.update(notes)
+    if served.injection is not None:
+        served.injection.observe(notes)
 
 
 def describe_scheme(header: str) -> str:

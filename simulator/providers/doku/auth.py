@@ -21,10 +21,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from flask import Response, request
+from flask import Response
 
 from ...merchants import Merchant
-from ...wire import annotate, raw_body, sandbox
+from ...wire import annotate, call, raw_body, sandbox
 from . import explain, render, signature
 from .rules import REQUEST_ID_MAX, TIMESTAMP_WINDOW
 
@@ -42,7 +42,7 @@ class Caller:
 
 def authenticate() -> Caller | Response:
     """The signed-in merchant, or DOKU's header-error response (first failure wins)."""
-    headers = {name: (request.headers.get(name) or "").strip() for name in REQUIRED_HEADERS}
+    headers = {name: (call().headers.get(name) or "").strip() for name in REQUIRED_HEADERS}
     for name, value in headers.items():
         if not value:
             annotate(auth=f"header {name} is missing or empty")
@@ -67,11 +67,11 @@ def authenticate() -> Caller | Response:
         return render.error(render.UNKNOWN_CLIENT)
     annotate(merchant=merchant.id)
 
-    body = b"" if request.method in _BODYLESS else raw_body()
+    body = b"" if call().method in _BODYLESS else raw_body()
     expected = signature.Components(
         client_id=headers["Client-Id"], request_id=headers["Request-Id"],
-        timestamp=headers["Request-Timestamp"], target=_canonical(request.path),
-        digest=None if request.method in _BODYLESS else signature.digest(body))
+        timestamp=headers["Request-Timestamp"], target=_canonical(call().path),
+        digest=None if call().method in _BODYLESS else signature.digest(body))
     targets = accepted_targets()
     secret = merchant.credentials["secret_key"]
     presented = signature.presented_mac(headers["Signature"])
@@ -81,9 +81,9 @@ def authenticate() -> Caller | Response:
                 annotate(signature={"valid": True, "request_target": target})
                 return Caller(merchant, headers["Request-Id"])
 
-    attempt = explain.Attempt(expected=expected, accepted_targets=targets, method=request.method,
-                              path=request.path, query=request.query_string.decode("latin-1"),
-                              url_root=request.host_url.rstrip("/"), body=body,
+    attempt = explain.Attempt(expected=expected, accepted_targets=targets, method=call().method,
+                              path=call().path, query=call().query_string.decode("latin-1"),
+                              url_root=call().host_url.rstrip("/"), body=body,
                               header=headers["Signature"])
     others = [(m.credentials["client_id"], m.credentials["secret_key"])
               for m in sandbox().merchants.for_provider("doku") if m.id != merchant.id]
@@ -94,8 +94,8 @@ def authenticate() -> Caller | Response:
 def accepted_targets() -> tuple[str, ...]:
     """The Request-Targets a signature may cover: the real DOKU path first, then the path as
     received (with the /doku mount), each also as sent on the wire (percent-encoded)."""
-    raw = (request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or "").split("?", 1)[0]
-    options = (_canonical(request.path), _canonical(raw), request.path, raw)
+    raw = (call().environ.get("RAW_URI") or call().environ.get("REQUEST_URI") or "").split("?", 1)[0]
+    options = (_canonical(call().path), _canonical(raw), call().path, raw)
     return tuple(dict.fromkeys(t for t in options if t))
 
 

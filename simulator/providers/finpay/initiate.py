@@ -17,13 +17,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import request
 
 from ... import creation
 from ... import payer
 from ...payer import remember_finish
 from ...webhooks import NOTIFICATION_URL_OVERRIDE
-from ...wire import BodyError, Stop, annotate, json_response, own_url, read_json, sandbox
+from ...wire import BodyError, Stop, annotate, call, json_response, own_url, read_json, sandbox
 from . import initiate_request, render
 from .auth import authenticate
 from .pages import PAGES, qr
@@ -37,7 +36,7 @@ DUPLICATE = render.Answer("4090000", "Duplicate Order ID")
 @blueprint.post("/pg/payment/card/initiate")
 def initiate():
     annotate(endpoint="initiate")
-    merchant = authenticate(request.headers.get("Authorization"))
+    merchant = authenticate(call().headers.get("Authorization"))
     if merchant is None:
         raise Stop(render.reply(render.UNAUTHORIZED))
     try:

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
-from flask import Response, g
+from flask import Response
 
+from ...call import current as current_call
 from ...orders import NOT_FOUND, Order, Refusal
 from ...wire import json_response, sandbox
 from .rules import channel_class
@@ -77,7 +78,8 @@ def reply(answer: Answer, detail: str | None = None, data: dict | None = None) -
 def processing_time() -> float:
     """Seconds spent on this request so far, to 4 decimals and at least 0.0001 (never 0,
     never printed in exponent notation)."""
-    elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+    served = current_call()
+    elapsed = time.perf_counter() - served.started if served is not None else 0.0
     return max(round(elapsed, 4), 0.0001)
 
 

@@ -9,11 +9,11 @@ the body must agree with it → move it through the engine → Finpay's envelope
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
 
 from ...merchants import Merchant
 from ...orders import Refusal
-from ...wire import annotate, sandbox
+from ...wire import annotate, call, sandbox
 from . import payload, render
 from .auth import authenticate
 from .payload import PayloadError
@@ -35,7 +35,7 @@ def void(order_id: str):
 def void_by_body():
     """The OpenAPI rendering's shape: the order named in the body (`order.id` mandatory)."""
     annotate(endpoint="void")
-    merchant = authenticate(request.headers.get("Authorization"))
+    merchant = authenticate(call().headers.get("Authorization"))
     if merchant is None:
         return render.reply(render.UNAUTHORIZED)
     try:
@@ -84,7 +84,7 @@ def _change(order_id: str, event: str, success: render.Answer, not_allowed: rend
 def _caller(endpoint: str, order_id: str) -> Merchant | Response:
     """The authenticated merchant, or the answer that refuses the call."""
     annotate(endpoint=endpoint, order_id=order_id)
-    merchant = authenticate(request.headers.get("Authorization"))
+    merchant = authenticate(call().headers.get("Authorization"))
     if merchant is None:
         return render.reply(render.UNAUTHORIZED)
     if not payload.valid_order_id(order_id):

@@ -9,10 +9,9 @@ no idempotency key, so an identical retry is refused too (sheet §6).
 
 from __future__ import annotations
 
-from flask import request
 
 from ... import creation, payer
-from ...wire import Stop, annotate, own_url, raw_body, sandbox
+from ...wire import Stop, annotate, call, own_url, raw_body, sandbox
 from . import auth, create_request, features, payload, render
 from .pages import CHECKOUTS
 from .rules import DEFAULT_EXPIRY
@@ -28,7 +27,7 @@ DUPLICATE = "Duplicate order_id."
 def create_order():
     annotate(endpoint="create")
     try:
-        caller = auth.identify(request.headers)
+        caller = auth.identify(call().headers)
         body = payload.read()
         auth.verify(caller, raw_body(), body)
     except auth.AuthFailure as exc:

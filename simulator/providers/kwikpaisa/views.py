@@ -8,11 +8,11 @@ the status.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
 
 from ...merchants import Merchant
 from ...orders import Order, Refusal
-from ...wire import annotate, raw_body, sandbox
+from ...wire import annotate, call, raw_body, sandbox
 from . import auth, features, payload, render
 
 blueprint = Blueprint("kwikpaisa", __name__)
@@ -31,7 +31,7 @@ def status():
 def _serve(endpoint: str) -> Response:
     annotate(endpoint=endpoint)
     try:
-        caller = auth.identify(request.headers)
+        caller = auth.identify(call().headers)
         body = payload.read()
         auth.verify(caller, raw_body(), body)
         sent_id = payload.order_id(body)

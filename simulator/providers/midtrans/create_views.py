@@ -18,11 +18,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import request
 
 from ... import creation
 from ...payer import remember_finish
-from ...wire import BodyError, Stop, annotate, json_response, own_url, read_json, sandbox
+from ...wire import BodyError, Stop, annotate, call, json_response, own_url, read_json, sandbox
 from . import charge, charge_request, render
 from .auth import authenticate, authenticate_client_key
 from .idempotency_key import honour
@@ -36,7 +35,7 @@ SNAP_PAGE_EXPIRY = timedelta(hours=24)  # `page_expiry` when the request gives n
 @blueprint.post("/v2/charge")
 def charge_transaction():
     annotate(endpoint="charge")
-    merchant = authenticate(request.headers.get("Authorization"))
+    merchant = authenticate(call().headers.get("Authorization"))
     if merchant is None:
         raise Stop(render.unauthorized())
     try:
@@ -94,7 +93,7 @@ def _is_permata(body) -> bool:
 def card_token():
     """GET /v2/token?card_number&card_exp_month&card_exp_year&card_cvv&client_key."""
     annotate(endpoint="card_token")
-    args = request.args
+    args = call().args
     merchant = authenticate_client_key(args.get("client_key"))
     if merchant is None:
         raise Stop(render.unauthorized())
@@ -133,7 +132,7 @@ def _year_month() -> tuple[int, int]:
 @blueprint.post("/snap/v1/transactions")
 def snap_transaction():
     annotate(endpoint="snap")
-    merchant = authenticate(request.headers.get("Authorization"))
+    merchant = authenticate(call().headers.get("Authorization"))
     if merchant is None:
         raise Stop(render.snap_error(render.SNAP_UNAUTHORIZED, 401))
     try:

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from flask import Response, request
+from flask import Response
 
 from ... import idempotency
 from ...merchants import Merchant
-from ...wire import annotate, json_response, sandbox
+from ...wire import annotate, call, json_response, sandbox
 from . import render
 from .rules import IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_TTL
 
@@ -26,7 +26,7 @@ REPLAY_CACHE = "midtrans-idempotency"
 
 def honour(merchant: Merchant, work: Callable[[], tuple[Any, int]],
            remember: Callable[[Any, int], bool], supported: bool = True) -> Response:
-    key = request.headers.get("Idempotency-Key")
+    key = call().headers.get("Idempotency-Key")
     if key is not None and not 0 < len(key) <= IDEMPOTENCY_KEY_MAX:
         annotate(idempotency=f"Idempotency-Key of {len(key)} chars ignored (max {IDEMPOTENCY_KEY_MAX})")
         key = None

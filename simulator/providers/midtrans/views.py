@@ -7,10 +7,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint
 
 from ...orders import Refusal
-from ...wire import BodyError, annotate, json_response, read_json, sandbox
+from ...wire import BodyError, annotate, call, json_response, read_json, sandbox
 from . import render
 from .auth import authenticate
 from .charge_request import ORDER_ID
@@ -36,7 +36,7 @@ def expire(tx_id: str):
 @blueprint.get("/v2/<tx_id>/status")
 def status(tx_id: str):
     annotate(endpoint="status", order_id=tx_id)
-    merchant = authenticate(request.headers.get("Authorization"))
+    merchant = authenticate(call().headers.get("Authorization"))
     if merchant is None:
         return render.unauthorized()
     order = _find(tx_id, merchant.id)
@@ -55,7 +55,7 @@ def _find(tx_id: str, merchant_id: str):
 
 def _act(tx_id: str, event: str, endpoint: str, success: tuple[str, str]):
     annotate(endpoint=endpoint, order_id=tx_id)
-    merchant = authenticate(request.headers.get("Authorization"))
+    merchant = authenticate(call().headers.get("Authorization"))
     if merchant is None:
         return render.unauthorized()
     try:

@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import re
 
-from flask import request
 
 from ... import creation, idempotency
 from ...merchants import Merchant
 from ...payer import remember_finish
-from ...wire import BodyError, Stop, annotate, json_response, raw_body, read_json, sandbox
+from ...wire import BodyError, Stop, annotate, call, json_response, raw_body, read_json, sandbox
 from . import auth, create_request, render, rules
 from .pages import method_details
 from .views import blueprint
@@ -35,10 +34,10 @@ DUPLICATE_REFERENCE = "client reference id already exist"
 @blueprint.post("/v2/payments")
 def create_session():
     annotate(endpoint="create")
-    merchant = auth.authenticate(request.headers.get("Authorization"))
+    merchant = auth.authenticate(call().headers.get("Authorization"))
     if merchant is None:
         raise Stop(render.credentials_invalid())
-    key = request.headers.get("X-REQUEST-ID", "").strip()
+    key = call().headers.get("X-REQUEST-ID", "").strip()
     if not key:
         annotate(idempotency="X-REQUEST-ID is missing: the idempotency middleware answers 401")
         raise Stop(render.error(401, "credentials_invalid", "X-REQUEST-ID header is required"))

@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from flask import Response, has_request_context, request
+from flask import Response
 
+from ...call import current as current_call
 from ...orders import NOT_FOUND, Order, Refusal
-from ...wire import json_response, own_url, sandbox
+from ...wire import call, json_response, own_url, sandbox
 from . import rules, tokens
 
 PAY_HOST = "https://pay-stg.pivot-payment.com"
@@ -120,7 +121,7 @@ def payment_url(order: Order) -> str:
     exp = int(order.expires_at.timestamp()) if order.expires_at else 0
     token = tokens.sign({"uuid": order.transaction_id, "iss": tokens.ISSUER, "exp": exp},
                         sandbox().signing_key(tokens.SIGNING_KEY))
-    if not has_request_context():
+    if current_call() is None:
         return f"{PAY_HOST}/detail?token={token}"
     return own_url("payment_page", provider="pivot", token=token)
 
@@ -221,7 +222,7 @@ def http_error(code: int, message: str | None = None) -> Response:
     if code == 413:
         detail = f"request body is too large; the limit is {sandbox().settings.max_body_bytes} bytes"
     elif code in (404, 405):
-        detail = f"{request.method} {request.path}: {CODES[pivot_code][0]}"
+        detail = f"{call().method} {call().path}: {CODES[pivot_code][0]}"
     elif code == 401:
         detail = REQUEST_NEW_TOKEN
     else:

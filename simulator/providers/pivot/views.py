@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
 
 from ...merchants import Merchant
 from ...orders import Order, Refusal
-from ...wire import annotate, sandbox
+from ...wire import annotate, call, sandbox
 from . import auth, listing, payloads, render
 from .rules import CANCEL_EVENT_BY_SOURCE, TOKEN_LIFETIME
 
@@ -26,8 +26,8 @@ _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 @blueprint.post("/v1/access-token")
 def access_token():
     annotate(endpoint="access_token")
-    merchant = auth.check_credentials(request.headers.get("X-MERCHANT-ID"),
-                                      request.headers.get("X-MERCHANT-SECRET"))
+    merchant = auth.check_credentials(call().headers.get("X-MERCHANT-ID"),
+                                      call().headers.get("X-MERCHANT-SECRET"))
     if merchant is None:
         return render.credentials_invalid()
     try:
@@ -40,11 +40,11 @@ def access_token():
 @blueprint.get("/v2/payments")
 def list_sessions():
     annotate(endpoint="list")
-    merchant = auth.authenticate(request.headers.get("Authorization"))
+    merchant = auth.authenticate(call().headers.get("Authorization"))
     if merchant is None:
         return render.credentials_invalid()
     try:
-        query = listing.parse(request.args)
+        query = listing.parse(call().args)
     except listing.BadQuery as exc:
         annotate(query=str(exc))
         return render.validation_error(str(exc))
@@ -55,7 +55,7 @@ def list_sessions():
 @blueprint.post("/v2/payments/<session_id>/cancel")
 def cancel(session_id: str):
     annotate(endpoint="cancel", order_id=session_id)
-    merchant = auth.authenticate(request.headers.get("Authorization"))
+    merchant = auth.authenticate(call().headers.get("Authorization"))
     if merchant is None:
         return render.credentials_invalid()
     try:
@@ -77,7 +77,7 @@ def cancel(session_id: str):
 @blueprint.get("/v2/payments/<session_id>")
 def status(session_id: str):
     annotate(endpoint="status", order_id=session_id)
-    merchant = auth.authenticate(request.headers.get("Authorization"))
+    merchant = auth.authenticate(call().headers.get("Authorization"))
     if merchant is None:
         return render.credentials_invalid()
     found = _session(session_id, merchant)

@@ -1,0 +1,101 @@
+"""The request being served, as provider code reads it: `current()` gives its `Call`.
+
+A `Call` holds what a provider view, its auth, its renderer and the fault injection read
+of the request (method, path, headers, query, body), where it came in (the provider, and
+the blueprint — the root mount or the `/<provider>` one), when it started, and the notes
+its journal entry will carry. One lives in a context variable for every request the app
+serves, whichever way it was dispatched: directly (`simulator.direct`, the provider API
+calls) or by Flask (payer pages, the control API, errors outside a route). Provider code
+reads the request only through it — never through Flask's `request`/`g` proxies — so a
+provider's API call does not need Flask's request context at all.
+
+Reads keep Werkzeug's meaning: the headers are Werkzeug's `EnvironHeaders`, and anything
+rarer (the query arguments, the body with its size limit, the host) comes from a Flask
+`Request` over the same WSGI environ, made on first use (under Flask, Flask's own).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import time
+from typing import Any
+
+from flask import Flask
+from flask.wrappers import Request
+from werkzeug.datastructures import EnvironHeaders
+
+_CURRENT: contextvars.ContextVar["Call | None"] = contextvars.ContextVar("simulator_call", default=None)
+
+
+class Call:
+    __slots__ = ("environ", "app", "provider", "blueprint", "started", "notes", "injection",
+                 "sandbox", "scope", "headers", "_request")
+
+    def __init__(self, environ: dict, app: Flask, *, provider: str | None = None,
+                 blueprint: str | None = None, request: Request | None = None):
+        self.environ = environ
+        self.app = app
+        self.provider = provider          # whose paths were called (None: not a provider's)
+        self.blueprint = blueprint        # e.g. "midtrans" or "midtrans_prefixed"
+        self.started = time.perf_counter()
+        self.notes: dict[str, Any] = {}   # for the journal entry (`wire.annotate`)
+        self.injection = None             # the call's `injection.Injection`, when faults exist
+        self.sandbox = None               # the tenant's `Sandbox`, once known (`hooks.open`)
+        self.scope = None                 # its request scope, entered for the call
+        self.headers = request.headers if request is not None else EnvironHeaders(environ)
+        self._request = request
+
+    # -- what the request says --------------------------------------------------------------
+    @property
+    def request(self) -> Request:
+        """Flask's request object over this call's environ (made on first use outside Flask),
+        with the app's body-size limit."""
+        if self._request is None:
+            self._request = Request(self.environ)
+            self._request.max_content_length = self.app.config["MAX_CONTENT_LENGTH"]
+        return self._request
+
+    @property
+    def method(self) -> str:
+        return self.environ.get("REQUEST_METHOD", "GET").upper()
+
+    @property
+    def path(self) -> str:
+        return self.request.path
+
+    @property
+    def query_string(self) -> bytes:
+        return self.request.query_string
+
+    @property
+    def args(self):
+        return self.request.args
+
+    @property
+    def host_url(self) -> str:
+        return self.request.host_url
+
+    def body(self) -> bytes:
+        """The exact request bytes, read once (RequestEntityTooLarge over the limit)."""
+        return self.request.get_data(cache=True)
+
+    # -- URLs back to this simulator ------------------------------------------------------------
+    def url_for(self, endpoint: str, **values: Any) -> str:
+        """The absolute URL of `endpoint` as this request reached the simulator (scheme,
+        host, tenant prefix), built as Flask's `url_for(…, _external=True)` builds it."""
+        self.app.inject_url_defaults(endpoint, values)
+        adapter = self.app.create_url_adapter(self.request)
+        return adapter.build(endpoint, values, force_external=True)
+
+    # -- the context --------------------------------------------------------------------------
+    def enter(self) -> contextvars.Token:
+        return _CURRENT.set(self)
+
+    @staticmethod
+    def leave(token: contextvars.Token) -> None:
+        _CURRENT.reset(token)
+
+
+def current() -> Call | None:
+    """The call being served in this thread, None outside one."""
+    return _CURRENT.get()
