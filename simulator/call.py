@@ -9,27 +9,32 @@ calls) or by Flask (payer pages, the control API, errors outside a route). Provi
 reads the request only through it — never through Flask's `request`/`g` proxies — so a
 provider's API call does not need Flask's request context at all.
 
-Reads keep Werkzeug's meaning: the headers are Werkzeug's `EnvironHeaders`, and anything
-rarer (the query arguments, the body with its size limit, the host) comes from a Flask
-`Request` over the same WSGI environ, made on first use (under Flask, Flask's own).
+Reads keep Werkzeug's meaning: the headers are Werkzeug's `EnvironHeaders`; the path, the
+query string and the body are read from the WSGI environ as Werkzeug reads them (the body
+with the app's size limit: RequestEntityTooLarge beyond it); anything rarer (the query
+arguments, the host) comes from a Flask `Request` over the same environ, made on first use
+(under Flask, Flask's own).
 """
 
 from __future__ import annotations
 
 import contextvars
+import io
 import time
 from typing import Any
 
 from flask import Flask
 from flask.wrappers import Request
 from werkzeug.datastructures import EnvironHeaders
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
+from werkzeug.sansio.utils import get_content_length
 
 _CURRENT: contextvars.ContextVar["Call | None"] = contextvars.ContextVar("simulator_call", default=None)
 
 
 class Call:
     __slots__ = ("environ", "app", "provider", "blueprint", "started", "notes", "injection",
-                 "sandbox", "scope", "headers", "_request")
+                 "sandbox", "scope", "headers", "_request", "_body")
 
     def __init__(self, environ: dict, app: Flask, *, provider: str | None = None,
                  blueprint: str | None = None, request: Request | None = None):
@@ -44,6 +49,7 @@ class Call:
         self.scope = None                 # its request scope, entered for the call
         self.headers = request.headers if request is not None else EnvironHeaders(environ)
         self._request = request
+        self._body: bytes | None = None
 
     # -- what the request says --------------------------------------------------------------
     @property
@@ -61,11 +67,16 @@ class Call:
 
     @property
     def path(self) -> str:
-        return self.request.path
+        return wsgi_path(self.environ)
 
     @property
     def query_string(self) -> bytes:
-        return self.request.query_string
+        return self.environ.get("QUERY_STRING", "").encode("latin-1")
+
+    @property
+    def content_length(self) -> int | None:
+        """The Content-Length header's value (None when absent, or the body is chunked)."""
+        return get_content_length(self.environ.get("CONTENT_LENGTH"), self.environ.get("HTTP_TRANSFER_ENCODING"))
 
     @property
     def args(self):
@@ -77,7 +88,26 @@ class Call:
 
     def body(self) -> bytes:
         """The exact request bytes, read once (RequestEntityTooLarge over the limit)."""
-        return self.request.get_data(cache=True)
+        if self._body is None:
+            if self._request is not None:
+                self._body = self._request.get_data(cache=True)
+            else:
+                self._body = self._read_body()
+                self.environ["wsgi.input"] = io.BytesIO(self._body)   # a Request made later reads them too
+        return self._body
+
+    def _read_body(self) -> bytes:
+        """What Werkzeug's `get_input_stream(…).read()` gives, without its stream wrappers."""
+        limit = self.app.config["MAX_CONTENT_LENGTH"]
+        length = self.content_length
+        if length is not None and limit is not None and length > limit:
+            raise RequestEntityTooLarge()
+        stream = self.environ["wsgi.input"]
+        if "wsgi.input_terminated" in self.environ:       # the server ends the stream: read to its end
+            return _read_to_end(stream, limit)
+        if not length:
+            return b""
+        return _read_exactly(stream, length)
 
     # -- URLs back to this simulator ------------------------------------------------------------
     def url_for(self, endpoint: str, **values: Any) -> str:
@@ -94,6 +124,39 @@ class Call:
     @staticmethod
     def leave(token: contextvars.Token) -> None:
         _CURRENT.reset(token)
+
+
+def wsgi_path(environ: dict) -> str:
+    """The request path as Werkzeug reads it: PATH_INFO's bytes as UTF-8, one leading '/'."""
+    path = environ.get("PATH_INFO") or ""
+    if not path.isascii():
+        path = path.encode("latin-1").decode("utf-8", "replace")
+    return "/" + path.lstrip("/")
+
+
+def _read_to_end(stream, limit: int | None) -> bytes:
+    """The stream's bytes to its end, or RequestEntityTooLarge past `limit`."""
+    chunks, size = [], 0
+    while True:
+        chunk = stream.read(65536 if limit is None else min(65536, limit - size + 1))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+        if limit is not None and size > limit:
+            raise RequestEntityTooLarge()
+
+
+def _read_exactly(stream, length: int) -> bytes:
+    """`length` bytes, or ClientDisconnected when the stream ends before them."""
+    chunks, size = [], 0
+    while size < length:
+        chunk = stream.read(min(65536, length - size))
+        if not chunk:
+            raise ClientDisconnected()
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def current() -> Call | None:

@@ -31,6 +31,7 @@ from .hooks import CallHooks
 
 _VARIABLE = re.compile(r"<(?:(?P<converter>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
 _SERVED_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})   # not HEAD, OPTIONS
+_NO_BODY = (204, 304)             # statuses whose headers Werkzeug adjusts
 
 
 class Part(NamedTuple):
@@ -148,6 +149,16 @@ class Routes:
         return route, dict(zip(route.names, values))
 
 
+def _sent_as_is(response: Response, headers: list[tuple[str, str]]) -> bool:
+    """Whether Werkzeug's `Response.__call__` would send these headers and body unchanged: a
+    body in hand with its Content-Length, no Location to encode, a status with a body."""
+    status = response.status_code
+    if not response.is_sequence or status < 200 or status in _NO_BODY:
+        return False
+    names = {name.lower() for name, _ in headers}
+    return "content-length" in names and "location" not in names and "content-location" not in names
+
+
 class DirectCalls:
     """WSGI: a provider API call is served here; anything else goes on to `fallback`."""
 
@@ -158,7 +169,7 @@ class DirectCalls:
         path = environ.get("PATH_INFO", "")
         if not path.isascii():
             path = path.encode("latin-1").decode("utf-8", "replace")   # as Werkzeug reads it
-        found = self.routes.match(environ.get("REQUEST_METHOD", ""), path)
+        found = self.routes.match(environ.get("REQUEST_METHOD", ""), path)   # "//v2/…" is Flask's
         if found is None:
             return self.fallback(environ, start_response)
         route, args = found
@@ -174,4 +185,8 @@ class DirectCalls:
         finally:
             self.hooks.release(call)
             Call.leave(token)
-        return response(environ, start_response)
+        headers = response.headers.to_wsgi_list()
+        if not _sent_as_is(response, headers):
+            return response(environ, start_response)
+        start_response(response.status, headers)
+        return response.response

@@ -82,7 +82,7 @@ def _journal(call: Call, response: Response, secret_headers: frozenset[str]) -> 
     """The journal entry of this provider call, taken as a `Draft`."""
     box: Sandbox = call.sandbox
     settings = box.settings
-    length = call.request.content_length or 0
+    length = call.content_length or 0
     if length > settings.max_body_bytes:
         request_body = f"<{length} bytes, over the {settings.max_body_bytes}-byte limit>"
     else:

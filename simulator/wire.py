@@ -65,8 +65,7 @@ def sandbox():
 
 
 def json_response(body: Any, status: int = 200, headers: dict | None = None) -> Response:
-    response = Response(compact(body),
-                        status=status, mimetype="application/json")
+    response = Response(compact(body), status=status, content_type="application/json")
     if headers:
         response.headers.update(headers)
     return response
