@@ -3,7 +3,10 @@
 size on the same server, side by side in one run, with wrk as the load (a second process).
 
 Each request of ours cancels a different pending order and is checked (HTTP 200 and body
-`status_code` "200"); the echo answers a JSON body of the same size. Both are served the
+`status_code` "200"); the echo answers a JSON body of the same size. Both get the same
+requests (one wrk script: the same paths, each with its own order id, headers and body), so
+the server's own work — parsing the request line and headers, splitting the URI, which
+Python caches for a path it has seen — is the same on both sides. Both are served the
 way `run.py` serves: one waitress process, or `--workers N` (gunicorn + waitress workers).
 Prints requests per second, p50/p99, the ratio ours/echo, start-up time and RSS.
 
@@ -61,11 +64,6 @@ function response(status, headers, body)
 end
 function done(summary, latency, requests)
   io.write(string.format("FAILURES %%d\\n", failures))
-end
-"""
-ECHO_LUA = """
-function request()
-  return wrk.format("POST", "/v2/ECHO/cancel", {["Content-Type"] = "application/json"}, "{}")
 end
 """
 # wrk's done() runs in a fresh state per thread; failures are counted per thread, so the
@@ -214,22 +212,21 @@ def main() -> int:
         size = len(sample.content)
         (work / "ids.txt").write_text("\n".join(ids) + "\n")
         (work / "cancel.lua").write_text(CANCEL_LUA.replace("%s", AUTH, 1))
-        (work / "echo.lua").write_text(ECHO_LUA)
         ours_rss = ours.rss()
 
         echo = Server([sys.executable, "bench/echo_app.py", "--port", "0", "--size", str(size),
                        "--workers", str(args.workers)])
         servers.append(echo)
-        echo_result = wrk(echo.url, work / "echo.lua", [], args.duration, args.connections, args.threads)
-        ours_result = wrk(ours.url, work / "cancel.lua", [str(work / "ids.txt"), str(args.threads)],
-                          args.duration, args.connections, args.threads)
+        requests_of = [str(work / "ids.txt"), str(args.threads)]     # the same requests for every server
+        echo_result = wrk(echo.url, work / "cancel.lua", requests_of, args.duration, args.connections, args.threads)
+        ours_result = wrk(ours.url, work / "cancel.lua", requests_of, args.duration, args.connections, args.threads)
         rows = [("simulator, succeeding cancels", ours_result), ("Flask echo, same answer size", echo_result)]
         if args.wiremock:
             echo.stop()
             stub = wiremock(args.wiremock, work, size)
             servers.append(stub)
-            rows.append(("WireMock, templated stub", wrk(stub.url, work / "echo.lua", [], args.duration,
-                                                         args.connections, args.threads)))
+            rows.append(("WireMock, templated stub", wrk(stub.url, work / "cancel.lua", requests_of,
+                                                         args.duration, args.connections, args.threads)))
         if ours_result["requests"] > len(ids):
             print(f"warning: {ours_result['requests']} requests but only {len(ids)} orders: "
                   "later cancels were refused (412); use more --orders", file=sys.stderr)

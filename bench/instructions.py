@@ -2,9 +2,11 @@
 """CPU instructions per request, ours and the echo's, counted by valgrind — a ratio that does
 not move with the machine's load (wall-clock figures here vary ±25 % within minutes).
 
-Both sides run in process, without HTTP, through their WSGI apps: ours cancels a different
-pending Midtrans order per request (the answer checked), the echo is `bench/echo_app.py`'s
-app answering the same size. Each side runs twice under `valgrind --tool=callgrind`, with
+Both sides run in process, without HTTP, through their WSGI apps, and get the same requests
+(wrk's: `POST /v2/<order id>/cancel` with Basic auth and a `{}` body): ours cancels a
+different pending Midtrans order per request (the answer checked), the echo is
+`bench/echo_app.py`'s app answering the same size. Both sides load the same orders, so
+start-up cancels out. Each side runs twice under `valgrind --tool=callgrind`, with
 FEW and with FEW + COUNT requests; the difference divided by COUNT is the cost of one
 request, start-up excluded. Needs valgrind (Debian package valgrind).
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import io
 import re
 import shutil
 import subprocess
@@ -33,29 +36,29 @@ def child(side: str, requests: int, orders: int, store: str) -> None:
     sys.path.insert(0, str(ROOT))
     from werkzeug.test import EnvironBuilder
 
+    from simulator import scenarios
+    from simulator.app import create_app
+    from simulator.providers import PROVIDERS
+    from simulator.settings import Settings
+    doc = {"name": "bench", "seed": 1,
+           "merchants": [{"provider": "midtrans", "id": "G1", "credentials": {"server_key": "SB-Mid-server-X"}}],
+           "orders": [{"generate": {"provider": "midtrans", "count": orders, "statuses": {"pending": 1},
+                                    "channels": ["bank_transfer"]}}]}
+    app = create_app(Settings(store=store, fresh=True),
+                     scenario=scenarios.from_mapping(doc, "bench", PROVIDERS))
+    ids = [o.order_id for o in app.extensions["sandbox"].book.list(provider="midtrans")]
+    auth = "Basic " + base64.b64encode(b"SB-Mid-server-X:").decode()
+    environs = [EnvironBuilder(path=f"/v2/{i}/cancel", method="POST", data=b"{}",
+                               headers={"Authorization": auth, "Content-Type": "application/json"}).get_environ()
+                for i in ids]                           # both sides get the same requests, as wrk sends
     if side == "echo":
         sys.path.insert(0, str(ROOT / "bench"))
         from echo_app import echo_app
         app = echo_app(447)
-        environs = [EnvironBuilder(path="/v2/x/cancel", method="POST").get_environ() for _ in range(orders)]
-    else:
-        from simulator import scenarios
-        from simulator.app import create_app
-        from simulator.providers import PROVIDERS
-        from simulator.settings import Settings
-        doc = {"name": "bench", "seed": 1,
-               "merchants": [{"provider": "midtrans", "id": "G1", "credentials": {"server_key": "SB-Mid-server-X"}}],
-               "orders": [{"generate": {"provider": "midtrans", "count": orders, "statuses": {"pending": 1},
-                                        "channels": ["bank_transfer"]}}]}
-        app = create_app(Settings(store=store, fresh=True),
-                         scenario=scenarios.from_mapping(doc, "bench", PROVIDERS))
-        ids = [o.order_id for o in app.extensions["sandbox"].book.list(provider="midtrans")]
-        auth = "Basic " + base64.b64encode(b"SB-Mid-server-X:").decode()
-        environs = [EnvironBuilder(path=f"/v2/{i}/cancel", method="POST",
-                                   headers={"Authorization": auth}).get_environ() for i in ids]
     statuses = []                     # (every environ is built in both runs of a side: same start-up)
     for environ in environs[:requests]:
-        body = b"".join(app(dict(environ), lambda status, headers, exc=None: statuses.append(status)))
+        environ = {**environ, "wsgi.input": io.BytesIO(b"{}")}
+        body = b"".join(app(environ, lambda status, headers, exc=None: statuses.append(status)))
         if side == "ours" and b'"transaction_status":"cancel"' not in body:
             raise SystemExit(f"a cancel did not succeed: {body[:200]!r}")
     if any(not s.startswith("200") for s in statuses):
