@@ -43,8 +43,7 @@ class CallHooks:
         if box is None:
             raise NotFound(f"no tenant {tenant[:64]!r}: it was never made, was deleted, or "
                            "expired after being idle")
-        call.sandbox, call.scope = box, box.request_scope()
-        call.scope.__enter__()        # the run's meta, read once for this call
+        call.sandbox, call.scope = box, box.request_scope()    # the run's meta, read once for this call
         if box.faults and call.provider is not None and not payer_page:   # without faults: one truth test
             injection.begin(call, box.faults, self.providers[call.provider].error_response,
                             box.settings.fault_hang_cap)
@@ -59,7 +58,7 @@ class CallHooks:
     @staticmethod
     def release(call: Call) -> None:
         if call.scope is not None:
-            call.scope.__exit__(None, None, None)
+            call.sandbox.end_scope(call.scope)
 
     def error_response(self, call: Call, exc: Exception) -> Response:
         if isinstance(exc, Stop):     # a view's early answer, an injected fault among them
@@ -91,9 +90,9 @@ def _journal(call: Call, response: Response, secret_headers: frozenset[str]) -> 
         except HTTPException:
             request_body = "<unreadable>"
     box.journal.record(Draft(
-        at=box.clock.now(), provider=call.provider, notes=dict(call.notes),
+        at=box.clock.stamp(), provider=call.provider, notes=call.notes,   # the call is over: its notes are the entry's
         method=call.method, path=call.path, query=call.query_string,
-        request_headers=tuple(call.headers.items()), secret_headers=secret_headers,
+        request_headers=call.environ_headers(), secret_headers=secret_headers,
         request_body=Draft.body(request_body, settings.journal_body_cap),
         status=None if injection.aborted(response) else response.status_code,
         response_headers=response.headers,

@@ -16,22 +16,25 @@ instructions).
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .call import header_name
 from .redaction import redact_header_set
+
+if TYPE_CHECKING:
+    from .clock import Stamp
 
 
 class Draft(NamedTuple):
     """One provider call as the journal takes it; `render()` is the entry. (A named tuple:
     a frozen dataclass's field-by-field construction cost as much as the dict it saves.)"""
-    at: datetime
+    at: Stamp                         # when (`Clock.stamp`): the datetime is made when rendered
     provider: str
     notes: dict
     method: str
     path: str
     query: bytes
-    request_headers: tuple            # (name, value) pairs as received
+    request_headers: tuple            # (WSGI environ key, value) pairs: `call.environ_headers`
     secret_headers: frozenset         # lower-case names never shown (the provider's)
     request_body: tuple[bytes | str, int]   # `body()`: (first bytes, length) or (what to show, 0)
     status: int | None                      # None: the client got no answer (reset, hang)
@@ -48,7 +51,7 @@ class Draft(NamedTuple):
     def render(self) -> dict[str, Any]:
         notes = dict(self.notes)
         return {
-            "at": self.at.isoformat(),
+            "at": self.at.instant().isoformat(),
             "provider": self.provider,
             "endpoint": notes.pop("endpoint", None),
             "order_id": notes.pop("order_id", None),
@@ -56,7 +59,8 @@ class Draft(NamedTuple):
             "method": self.method,
             "path": self.path,
             "query": self.query.decode("latin-1"),
-            "request": {"headers": dict(redact_header_set(self.request_headers, self.secret_headers)),
+            "request": {"headers": dict(redact_header_set(
+                tuple((header_name(key), value) for key, value in self.request_headers), self.secret_headers)),
                         "body": _text(*self.request_body)},
             "status": self.status,
             "response": {"headers": dict(self.response_headers.items()),

@@ -12,7 +12,6 @@ No Flask and no SQL here: decisions only, trivial to unit-test.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -61,6 +60,16 @@ class Order:
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.provider, self.merchant, self.order_id)
+
+    def evolve(self, **changes: Any) -> "Order":
+        """A copy with `changes`, equal to `dataclasses.replace(self, **changes)` (Order has no
+        __post_init__) without running the frozen __init__ field by field: that was ~4 µs
+        of every status change."""
+        if not changes.keys() <= self.__dict__.keys():
+            raise TypeError(f"Order has no field {sorted(changes.keys() - self.__dict__.keys())[0]!r}")
+        changed = object.__new__(Order)
+        changed.__dict__.update(self.__dict__, **changes)
+        return changed
 
     def to_dict(self, zone=None) -> dict:
         """The order as JSON-ready values; times shown in `zone` (a tzinfo) when given."""
@@ -202,25 +211,27 @@ class OrderBook:
         for _ in range(self.MAX_ATTEMPTS):
             if current is None:
                 return Refusal(NOT_FOUND, f"order {order.order_id!r} does not exist")
-            current = self._settle_expiry(current)
+            now = self.clock.now()
+            current = self._settle_expiry(current, now)
             refusal = lifecycle.check(event, current, merchant)
             if refusal is not None:
                 return refusal
             to_status = lifecycle.events[event][current.status]
-            changed, transition = self._transition(current, event, to_status, source, extra)
+            changed, transition = self._transition(current, event, to_status, source, extra, at=now)
             if fields:
-                changed = dataclasses.replace(changed, **{k: v for k, v in fields.items()
-                                                          if k in ("channel", "bank", "expires_at")})
+                changed = changed.evolve(**{k: v for k, v in fields.items()
+                                            if k in ("channel", "bank", "expires_at")})
             if self.store.compare_and_set(current, changed):
                 self._notify(current, changed, transition)
                 return changed
             current = self.store.get(*order.key)   # somebody changed it meanwhile: decide again
         raise RuntimeError(f"order {order.order_id!r} kept changing under {event}")  # pragma: no cover
 
-    def _settle_expiry(self, order: Order) -> Order:
-        """Apply the clock: an overdue order reads (and is stored) as expired."""
+    def _settle_expiry(self, order: Order, now: datetime | None = None) -> Order:
+        """Apply the clock (`now`, when the caller has read it): an overdue order reads (and
+        is stored) as expired."""
         lifecycle = self.lifecycles.get(order.provider)
-        while lifecycle is not None and lifecycle.is_overdue(order, self.clock.now()):
+        while lifecycle is not None and lifecycle.is_overdue(order, now or self.clock.now()):
             expired, transition = self._transition(order, "expire", lifecycle.expired_status,
                                                    "clock", None, at=order.expires_at)
             if self.store.compare_and_set(order, expired):
@@ -232,9 +243,9 @@ class OrderBook:
     def _transition(self, order: Order, event: str, to_status: str, source: str,
                     extra: Mapping[str, Any] | None, at: datetime | None = None):
         transition = Transition(at or self.clock.now(), event, order.status, to_status, source)
-        changed = dataclasses.replace(
-            order, status=to_status, history=order.history + (transition,),
-            extra={**order.extra, **(extra or {})}, version=order.version + 1)
+        changed = order.evolve(status=to_status, history=order.history + (transition,),
+                               extra={**order.extra, **extra} if extra else order.extra,
+                               version=order.version + 1)
         return changed, transition
 
     def _notify(self, before: Order, after: Order, transition: Transition) -> None:

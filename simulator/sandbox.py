@@ -12,8 +12,9 @@ random keys (which never change). Each request reads the run's `RunMeta` once
 
 from __future__ import annotations
 
+import contextvars
+
 import os
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Callable, Mapping
 
@@ -92,14 +93,14 @@ class Sandbox:
             raise NoRun(f"no scenario is loaded for tenant {self.tenant!r}")
         return meta
 
-    @contextmanager
-    def request_scope(self):
-        """Read the run's meta once for the whole request."""
-        token = _SNAPSHOT.set((self, self.meta()))
-        try:
-            yield
-        finally:
-            _SNAPSHOT.reset(token)
+    def request_scope(self) -> contextvars.Token:
+        """Read the run's meta once for the whole request; the request ends its scope with
+        `end_scope(token)` (`simulator.hooks`, on every path a call can take)."""
+        return _SNAPSHOT.set((self, self.meta()))
+
+    @staticmethod
+    def end_scope(token: contextvars.Token) -> None:
+        _SNAPSHOT.reset(token)
 
     def refresh(self) -> None:
         """This process changed the run within a request: re-read the snapshot."""
