@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextvars
 import io
 import time
+from functools import lru_cache
 from typing import Any
 
 from flask import Flask
@@ -34,7 +35,7 @@ _CURRENT: contextvars.ContextVar["Call | None"] = contextvars.ContextVar("simula
 
 class Call:
     __slots__ = ("environ", "app", "provider", "blueprint", "started", "notes", "injection",
-                 "sandbox", "scope", "headers", "_request", "_body")
+                 "sandbox", "scope", "headers", "_request", "_body", "_length")
 
     def __init__(self, environ: dict, app: Flask, *, provider: str | None = None,
                  blueprint: str | None = None, request: Request | None = None):
@@ -47,9 +48,10 @@ class Call:
         self.injection = None             # the call's `injection.Injection`, when faults exist
         self.sandbox = None               # the tenant's `Sandbox`, once known (`hooks.open`)
         self.scope = None                 # its request scope, entered for the call
-        self.headers = request.headers if request is not None else EnvironHeaders(environ)
+        self.headers = request.headers if request is not None else Headers(environ)
         self._request = request
         self._body: bytes | None = None
+        self._length: int | None | bool = False       # Content-Length, once read (False: not yet)
 
     # -- what the request says --------------------------------------------------------------
     @property
@@ -76,7 +78,10 @@ class Call:
     @property
     def content_length(self) -> int | None:
         """The Content-Length header's value (None when absent, or the body is chunked)."""
-        return get_content_length(self.environ.get("CONTENT_LENGTH"), self.environ.get("HTTP_TRANSFER_ENCODING"))
+        if self._length is False:
+            self._length = get_content_length(self.environ.get("CONTENT_LENGTH"),
+                                              self.environ.get("HTTP_TRANSFER_ENCODING"))
+        return self._length
 
     @property
     def args(self):
@@ -131,6 +136,25 @@ class Call:
     @staticmethod
     def leave(token: contextvars.Token) -> None:
         _CURRENT.reset(token)
+
+
+class Headers(EnvironHeaders):
+    """Werkzeug's read-only headers over the environ, with a `get` that looks a name up
+    directly instead of raising and catching KeyError when it is absent (most optional
+    headers, on every call)."""
+
+    def get(self, key, default=None, type=None):      # noqa: A002 (Werkzeug's signature)
+        if type is not None or not isinstance(key, str):
+            return super().get(key, default, type)
+        value = self.environ.get(_environ_key(key))
+        return default if value is None else value
+
+
+@lru_cache(maxsize=256)
+def _environ_key(name: str) -> str:
+    """Where the environ keeps header `name`, as Werkzeug's EnvironHeaders looks it up."""
+    key = name.upper().replace("-", "_")
+    return key if key in _CONTENT else f"HTTP_{key}"
 
 
 _CONTENT = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})          # as Werkzeug's EnvironHeaders

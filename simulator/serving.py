@@ -129,13 +129,23 @@ def listeners(server) -> list[BaseWSGIServer]:
         d for d in server.map.values() if isinstance(d, BaseWSGIServer)]
 
 
+GC_THRESHOLDS = (50_000, 20, 100)
+
+
 def settle() -> None:
     """Call once a serving process has built its app and loaded its run: what exists now
     lives as long as the process, so the cyclic garbage collector stops scanning it
     (`gc.freeze`). With 30,000 orders in the memory store, collections took ~13 µs of a
     ~160 µs cancel, ~8 µs after; with a million, each full collection scanned millions of
-    objects. Objects freed by reference counting are freed as before."""
+    objects. Objects freed by reference counting are freed as before.
+
+    Then the collector runs less often (`GC_THRESHOLDS`, from Python's 700, 10, 10): every
+    call leaves ~20 objects behind (the changed order, its journal entry), so the default
+    scanned the young ones every ~35 calls and the whole unfrozen heap every few thousand;
+    cancels under wrk went ~8 % faster. Cyclic garbage (rare here) waits longer, bounded
+    by 50,000 new objects."""
     gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def run_loop(server, keep_going=lambda: True, tick=lambda: None) -> None:
