@@ -114,12 +114,20 @@ class Call:
             return b""
         return _read_exactly(stream, length)
 
-    def environ_headers(self) -> tuple[tuple[str, str], ...]:
-        """The request headers as (environ key, value) pairs, e.g. ("HTTP_AUTHORIZATION", …),
-        in the order `headers` gives them: half the cost of naming them, which the journal
-        does only when an entry is read (`header_name`)."""
-        return tuple([(key, value) for key, value in self.environ.items()
-                      if key.startswith("HTTP_") and key not in _HTTP_CONTENT or value and key in _CONTENT])
+    def environ_headers(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The request headers as (environ keys, their values), e.g. (("HTTP_HOST", …), ("…",
+        …)), in the order `headers` gives them (CONTENT_TYPE/LENGTH included even when
+        empty, which `headers` skips). A client sends the same header set call after call
+        and a server builds its environ in the same order, so the keys are worked out once
+        per environ shape and shared; only the values are taken per call."""
+        shape = tuple(self.environ)
+        keys = _HEADER_KEYS.get(shape)
+        if keys is None:
+            if len(_HEADER_KEYS) >= 256:
+                _HEADER_KEYS.clear()
+            keys = _HEADER_KEYS[shape] = tuple(
+                key for key in shape if key.startswith("HTTP_") and key not in _HTTP_CONTENT or key in CONTENT_KEYS)
+        return keys, tuple(map(self.environ.__getitem__, keys))
 
     # -- URLs back to this simulator ------------------------------------------------------------
     def url_for(self, endpoint: str, **values: Any) -> str:
@@ -154,11 +162,12 @@ class Headers(EnvironHeaders):
 def _environ_key(name: str) -> str:
     """Where the environ keeps header `name`, as Werkzeug's EnvironHeaders looks it up."""
     key = name.upper().replace("-", "_")
-    return key if key in _CONTENT else f"HTTP_{key}"
+    return key if key in CONTENT_KEYS else f"HTTP_{key}"
 
 
-_CONTENT = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})          # as Werkzeug's EnvironHeaders
+CONTENT_KEYS = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})      # as Werkzeug's EnvironHeaders
 _HTTP_CONTENT = frozenset({"HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"})
+_HEADER_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}   # environ keys → the header keys among them
 
 
 def header_name(environ_key: str) -> str:
@@ -167,11 +176,15 @@ def header_name(environ_key: str) -> str:
 
 
 def wsgi_path(environ: dict) -> str:
-    """The request path as Werkzeug reads it: PATH_INFO's bytes as UTF-8, one leading '/'."""
-    path = environ.get("PATH_INFO") or ""
-    if not path.isascii():
-        path = path.encode("latin-1").decode("utf-8", "replace")
-    return "/" + path.lstrip("/")
+    """The request path as Werkzeug reads it."""
+    return path_of(environ.get("PATH_INFO") or "")
+
+
+def path_of(path_info: str) -> str:
+    """A PATH_INFO as Werkzeug reads it: its bytes as UTF-8, one leading '/'."""
+    if not path_info.isascii():
+        path_info = path_info.encode("latin-1").decode("utf-8", "replace")
+    return "/" + path_info.lstrip("/")
 
 
 def _read_to_end(stream, limit: int | None) -> bytes:

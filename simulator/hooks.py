@@ -89,13 +89,15 @@ def _journal(call: Call, response: Response, secret_headers: frozenset[str]) -> 
             request_body = call.body()
         except HTTPException:
             request_body = "<unreadable>"
+    request_body, request_length = Draft.body(request_body, settings.journal_body_cap)
+    chunks = response.response      # the body in hand, without get_data's join
+    answer = (chunks[0] if type(chunks) is list and len(chunks) == 1 and type(chunks[0]) is bytes
+              else "<streamed>" if response.is_streamed else response.get_data())
+    response_body, response_length = Draft.body(answer, settings.journal_body_cap)
+    environ = call.environ
     box.journal.record(Draft(
-        at=box.clock.stamp(), provider=call.provider, notes=call.notes,   # the call is over: its notes are the entry's
-        method=call.method, path=call.path, query=call.query_string,
-        request_headers=call.environ_headers(), secret_headers=secret_headers,
-        request_body=Draft.body(request_body, settings.journal_body_cap),
-        status=None if injection.aborted(response) else response.status_code,
-        response_headers=response.headers,
-        response_body=Draft.body("<streamed>" if response.is_streamed else response.get_data(),
-                                 settings.journal_body_cap),
-        duration_ms=round((time.perf_counter() - call.started) * 1000, 3)))
+        box.clock.stamp(), call.provider, call.notes,      # the call is over: its notes are the entry's
+        environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO") or "", environ.get("QUERY_STRING", ""),
+        *call.environ_headers(), secret_headers, request_body, request_length,
+        None if injection.aborted(response) else response.status_code, response.headers,
+        response_body, response_length, round((time.perf_counter() - call.started) * 1000, 3)))

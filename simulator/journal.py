@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .call import header_name
+from .call import CONTENT_KEYS, header_name, path_of
 from .redaction import redact_header_set
 
 if TYPE_CHECKING:
@@ -26,20 +26,25 @@ if TYPE_CHECKING:
 
 
 class Draft(NamedTuple):
-    """One provider call as the journal takes it; `render()` is the entry. (A named tuple:
-    a frozen dataclass's field-by-field construction cost as much as the dict it saves.)"""
-    at: Stamp                         # when (`Clock.stamp`): the datetime is made when rendered
+    """One provider call as the journal takes it; `render()` is the entry. Made on every
+    provider call, so it holds what the call already has, as it is: one tuple and few
+    objects of its own (its allocation and, 5,000 calls later, its release are much of what
+    journaling costs); names, texts and the datetime are made when the entry is read."""
+    at: Stamp                         # when (`Clock.stamp`)
     provider: str
     notes: dict
-    method: str
-    path: str
-    query: bytes
-    request_headers: tuple            # (WSGI environ key, value) pairs: `call.environ_headers`
+    method: str                       # REQUEST_METHOD as the environ has it
+    path_info: str                    # PATH_INFO as the environ has it (`call.wsgi_path`)
+    query: str                        # QUERY_STRING
+    header_keys: tuple[str, ...]      # `Call.environ_headers`: environ keys (shared) …
+    header_values: tuple[str, ...]    # … and this call's values
     secret_headers: frozenset         # lower-case names never shown (the provider's)
-    request_body: tuple[bytes | str, int]   # `body()`: (first bytes, length) or (what to show, 0)
-    status: int | None                      # None: the client got no answer (reset, hang)
-    response_headers: Any                   # the answer's Werkzeug Headers
-    response_body: tuple[bytes | str, int]  # `body()`, as request_body
+    request_body: bytes | str         # at most the cap's first bytes, or what to show instead
+    request_length: int               # the body's length (0 with a text instead)
+    status: int | None                # None: the client got no answer (reset, hang)
+    response_headers: Any             # the answer's Werkzeug Headers
+    response_body: bytes | str       # as request_body
+    response_length: int
     duration_ms: float
 
     @staticmethod
@@ -50,21 +55,22 @@ class Draft(NamedTuple):
 
     def render(self) -> dict[str, Any]:
         notes = dict(self.notes)
+        headers = tuple((header_name(key), value) for key, value in zip(self.header_keys, self.header_values)
+                        if value or key not in CONTENT_KEYS)
         return {
             "at": self.at.instant().isoformat(),
             "provider": self.provider,
             "endpoint": notes.pop("endpoint", None),
             "order_id": notes.pop("order_id", None),
             "merchant": notes.pop("merchant", None),
-            "method": self.method,
-            "path": self.path,
-            "query": self.query.decode("latin-1"),
-            "request": {"headers": dict(redact_header_set(
-                tuple((header_name(key), value) for key, value in self.request_headers), self.secret_headers)),
-                        "body": _text(*self.request_body)},
+            "method": self.method.upper(),
+            "path": path_of(self.path_info),
+            "query": self.query,
+            "request": {"headers": dict(redact_header_set(headers, self.secret_headers)),
+                        "body": _text(self.request_body, self.request_length)},
             "status": self.status,
             "response": {"headers": dict(self.response_headers.items()),
-                         "body": _text(*self.response_body)},
+                         "body": _text(self.response_body, self.response_length)},
             "duration_ms": self.duration_ms,
             "notes": notes,
         }
