@@ -123,11 +123,12 @@ def test_an_unknown_tenant_is_404_and_journals_nowhere(client):
 
 
 def test_an_idle_tenant_expires(default_scenario):
-    app = create_app(Settings(store="memory", tenant_idle_timeout=0.2), scenario=default_scenario)
+    # a timeout long enough that a loaded machine (-n 4) reaches the first check within it
+    app = create_app(Settings(store="memory", tenant_idle_timeout=1.0), scenario=default_scenario)
     client = app.test_client()
     base = "/t/" + tenant(client, "idle")["name"]
     assert client.get(f"{base}/_sim/health").status_code == 200
-    time.sleep(0.3)
+    time.sleep(1.2)
     assert client.get(f"{base}/_sim/health").status_code == 404
     assert client.get("/_sim/tenants").get_json()["count"] == 0
 

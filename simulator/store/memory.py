@@ -358,8 +358,11 @@ class MemoryRun:
             run = self._run
             if run is None:
                 return None
-            groups = [group for (p, m), group in run.orders.items()
-                      if p == provider and merchant in (None, m)]
+            if merchant is not None:         # one merchant's (every provider call): its group alone
+                group = run.orders.get((provider, merchant))
+                groups = [group] if group is not None else []
+            else:
+                groups = [group for (p, m), group in run.orders.items() if p == provider]
             for by_transaction in (False, True):
                 found = []
                 for group in groups:
