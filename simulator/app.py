@@ -3,10 +3,13 @@
 
 Each provider's blueprint is mounted twice — at the root (its real paths) and under
 `/<provider>` — so a client's base URL can be either `http://127.0.0.1:8080` or
-`http://127.0.0.1:8080/midtrans`. Every provider call may meet an injected fault
-(`simulator.injection`) and is journaled. Every error, from an
-unknown path to an unexpected exception, is answered as JSON in the shape of the provider
-whose paths were called (or `{"error": …}` on `/_sim`), never as an HTML page or a trace.
+`http://127.0.0.1:8080/midtrans`. A provider's API calls are served before Flask
+(`simulator.direct`: the same views without Flask's request machinery); payer pages, `/_sim`
+and anything else go through Flask. Either way `simulator.hooks` wraps the call: every
+provider call may meet an injected fault (`simulator.injection`) and is journaled, and every
+error, from an unknown path to an unexpected exception, is answered as JSON in the shape of
+the provider whose paths were called (or `{"error": …}` on `/_sim`), never as an HTML page
+or a trace.
 """
 
 from __future__ import annotations

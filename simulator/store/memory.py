@@ -597,8 +597,8 @@ def _shifted(entry: tuple, step: int) -> tuple:
         order, seq = entry
         delta = timedelta(microseconds=step)
         created = order.created_at + delta
-        return (replace(order, created_at=created, history=(Transition(created, "create", None, order.status, "scenario"),),
-                        expires_at=order.expires_at + delta if order.expires_at is not None else None), seq)
+        return (order.evolve(created_at=created, history=(Transition(created, "create", None, order.status, "scenario"),),
+                             expires_at=order.expires_at + delta if order.expires_at is not None else None), seq)
     row = list(entry)
     created = row[9] + step
     row[9] = created
