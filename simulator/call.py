@@ -9,7 +9,7 @@ calls) or by Flask (payer pages, the control API, errors outside a route). Provi
 reads the request only through it — never through Flask's `request`/`g` proxies — so a
 provider's API call does not need Flask's request context at all.
 
-Reads keep Werkzeug's meaning: the headers are Werkzeug's `EnvironHeaders`; the path, the
+Reads keep Werkzeug's meaning: the headers are Werkzeug's `EnvironHeaders` (a faster `get`); the path, the
 query string and the body are read from the WSGI environ as Werkzeug reads them (the body
 with the app's size limit: RequestEntityTooLarge beyond it); anything rarer (the query
 arguments, the host) comes from a Flask `Request` over the same environ, made on first use
