@@ -181,7 +181,10 @@ class DirectCalls:
                 response = route.view(**args)
             except Exception as exc:
                 response = self.hooks.error_response(call, exc)
-            response = self.hooks.close(call, response)
+            try:
+                response = self.hooks.close(call, response)
+            except Exception as exc:     # e.g. the store failing the journal entry: as Flask would
+                response = self.hooks.error_response(call, exc)
         finally:
             self.hooks.release(call)
             Call.leave(token)

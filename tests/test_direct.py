@@ -122,3 +122,14 @@ def test_a_client_that_sends_less_than_its_content_length_gets_400(default_scena
     statuses = []
     body = b"".join(app.wsgi_app(environ, lambda status, headers, exc=None: statuses.append(status)))
     assert statuses == ["400 BAD REQUEST"] and b'"status_code":"400"' in body
+
+
+def test_a_journal_that_fails_gets_the_providers_500_not_the_servers(default_scenario, caplog):
+    app = create_app(Settings(store="memory"), scenario=default_scenario)
+    def broken(entry):
+        raise RuntimeError("the store is down")
+    app.extensions["sandbox"].journal.record = broken
+    answer = app.test_client().post("/v2/MT-VA-BCA-PENDING/cancel", headers=MIDTRANS)
+    assert answer.status_code == 500
+    assert answer.get_json()["status_code"] == "500" and "Traceback" not in answer.get_data(as_text=True)
+    assert "unexpected error on POST /v2/MT-VA-BCA-PENDING/cancel" in caplog.text
