@@ -69,7 +69,7 @@ class Call:
 
     @property
     def path(self) -> str:
-        return wsgi_path(self.environ)
+        return path_of(self.environ.get("PATH_INFO") or "")
 
     @property
     def query_string(self) -> bytes:
@@ -175,16 +175,14 @@ def header_name(environ_key: str) -> str:
     return environ_key.removeprefix("HTTP_").replace("_", "-").title()
 
 
-def wsgi_path(environ: dict) -> str:
-    """The request path as Werkzeug reads it."""
-    return path_of(environ.get("PATH_INFO") or "")
-
-
 def path_of(path_info: str) -> str:
-    """A PATH_INFO as Werkzeug reads it: its bytes as UTF-8, one leading '/'."""
-    if not path_info.isascii():
-        path_info = path_info.encode("latin-1").decode("utf-8", "replace")
-    return "/" + path_info.lstrip("/")
+    """A PATH_INFO as Werkzeug's request reads it: `decoded`, one leading '/'."""
+    return "/" + decoded(path_info).lstrip("/")
+
+
+def decoded(path_info: str) -> str:
+    """PATH_INFO's bytes (a WSGI string is latin-1) as UTF-8 text, as Werkzeug decodes them."""
+    return path_info if path_info.isascii() else path_info.encode("latin-1").decode("utf-8", "replace")
 
 
 def _read_to_end(stream, limit: int | None) -> bytes:

@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 import threading
 import time
-from typing import NamedTuple
 from datetime import datetime, timedelta, timezone
+from typing import NamedTuple
 
 from .limits import shown
 from .store.base import ClockState

@@ -26,7 +26,7 @@ from typing import Callable, Iterable, NamedTuple
 from flask import Flask, Response
 from werkzeug.routing import Rule
 
-from .call import Call
+from .call import Call, decoded
 from .hooks import CallHooks
 
 _VARIABLE = re.compile(r"<(?:(?P<converter>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
@@ -79,9 +79,10 @@ def _meet(a: tuple[Part, ...], b: tuple[Part, ...]) -> bool:
         elif not x.variable and not y.variable:
             if x.text != y.text:
                 return False
-        elif (x if x.variable else y).kind == "any" and (y if x.variable else x).text not in \
-                (x if x.variable else y).words:
-            return False
+        else:                                 # one variable, one static part
+            variable, static = (x, y) if x.variable else (y, x)
+            if variable.kind == "any" and static.text not in variable.words:
+                return False
     return shared and len(a) == len(b)
 
 
@@ -94,7 +95,7 @@ class Route(NamedTuple):
     blueprint: str
     names: tuple[str, ...]                 # the view's arguments, in group order
     places: tuple[int, ...]                # the path part index of each
-    first_group: int                       # the first of its groups in the method's pattern
+    group: int                             # its alternative's group in the method's pattern
 
 
 class Routes:
@@ -127,22 +128,21 @@ class Routes:
                     re.escape(p.text) if p.kind == "static" else
                     "(" + "|".join(map(re.escape, p.words)) + ")" if p.kind == "any" else _PATTERN[p.kind]
                     for p in shape)
-                first = 1 + sum(1 + len(r.names) for r in taken)     # after the earlier routes' groups
+                group = 1 + sum(1 + len(r.names) for r in taken)     # after the earlier routes' groups
                 alternatives.setdefault(method, []).append(f"({pattern})")
                 taken.append(Route(view, owners[blueprint], blueprint,
                                    tuple(p.text for p in shape if p.variable),
-                                   tuple(i for i, p in enumerate(shape) if p.variable), first + 1))
+                                   tuple(i for i, p in enumerate(shape) if p.variable), group))
         self._patterns = {method: re.compile("|".join(alts)) for method, alts in alternatives.items()}
-        self._by_group = {method: {r.first_group - 1: r for r in routes}
-                          for method, routes in self.routes.items()}
+        self._by_group = {method: {r.group: r for r in routes} for method, routes in self.routes.items()}
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
         pattern = self._patterns.get(method)
         found = pattern.fullmatch(path) if pattern is not None else None
         if found is None:
             return None
-        route = self._by_group[method][found.lastindex]
-        values = found.groups()[route.first_group - 1:route.first_group - 1 + len(route.names)]
+        route = self._by_group[method][found.lastindex]      # the alternative's group closes last
+        values = found.groups()[route.group:route.group + len(route.names)]   # its variables' groups
         for place, value in zip(route.places, values):
             if value.partition("/")[0] in self.static_words.get(place, ()):
                 return None           # a word some rule has here: Flask's static-first matcher decides
@@ -166,9 +166,7 @@ class DirectCalls:
         self.app, self.fallback, self.hooks, self.routes = app, fallback, hooks, routes
 
     def __call__(self, environ, start_response):
-        path = environ.get("PATH_INFO", "")
-        if not path.isascii():
-            path = path.encode("latin-1").decode("utf-8", "replace")   # as Werkzeug reads it
+        path = decoded(environ.get("PATH_INFO", ""))
         found = self.routes.match(environ.get("REQUEST_METHOD", ""), path)   # "//v2/…" is Flask's
         if found is None:
             return self.fallback(environ, start_response)

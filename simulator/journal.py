@@ -8,7 +8,8 @@ the entry of the request they serve (why a signature was refused, which fault hi
 form and again when it is read (`simulator.redaction`).
 
 An entry starts as a `Draft`: the raw pieces of the call, taken while the request is alive
-(bytes, header pairs, the instant), with `render()` giving the entry's JSON shape. A store
+(environ strings, header values, bodies, a clock stamp), with `render()` giving the entry's
+JSON shape. A store
 that encodes entries renders on write; the memory store keeps drafts and renders one only
 when the journal is read — a cancel no longer builds a dict nobody may read (~6 % of its
 instructions).
@@ -34,7 +35,7 @@ class Draft(NamedTuple):
     provider: str
     notes: dict
     method: str                       # REQUEST_METHOD as the environ has it
-    path_info: str                    # PATH_INFO as the environ has it (`call.wsgi_path`)
+    path_info: str                    # PATH_INFO as the environ has it (`call.path_of`)
     query: str                        # QUERY_STRING
     header_keys: tuple[str, ...]      # `Call.environ_headers`: environ keys (shared) …
     header_values: tuple[str, ...]    # … and this call's values

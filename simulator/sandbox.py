@@ -13,7 +13,6 @@ random keys (which never change). Each request reads the run's `RunMeta` once
 from __future__ import annotations
 
 import contextvars
-
 import os
 from datetime import timedelta
 from typing import Callable, Mapping

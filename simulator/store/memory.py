@@ -18,8 +18,9 @@ How it holds things:
   a million orders take ~0.75 GB packed, ~1.6 GB as objects. Orders are immutable; their
   `extra` mappings are never changed in place by the core.
 - the journal: the entries as written (`journal.Draft`s: raw pieces), rendered and
-  JSON-encoded only when read (the same values a JSON store gives back); everything else a caller could mutate after handing it over — fault
-  specs, replayed bodies, records, deliveries — is kept as JSON text, as the other stores do.
+  JSON-encoded only when read (the same values a JSON store gives back); everything else a
+  caller could mutate after handing it over — fault specs, replayed bodies, records,
+  deliveries — is kept as JSON text, as the other stores do.
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ def honour(merchant: Merchant, work: Callable[[], tuple[Any, int]],
         annotate(idempotency="Idempotency-Key ignored: not supported for this payment method")
         key = None
     outcome = idempotency.once(
-        None if key is None else sandbox().replay_cache(REPLAY_CACHE, IDEMPOTENCY_TTL),
+        sandbox().replay_cache(REPLAY_CACHE, IDEMPOTENCY_TTL),
         None if key is None else f"{merchant.id}\n{key}", "", work, remember=remember)
     if isinstance(outcome, idempotency.InFlight):
         annotate(idempotency="same Idempotency-Key still processing: 202")
