@@ -10,6 +10,7 @@ Compare-and-set is a single `UPDATE … WHERE version = ?`. Every table is keyed
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import sqlite3
@@ -114,6 +115,7 @@ class SQLiteStore:
         except sqlite3.Error as exc:
             raise StoreUnavailable(f"--store sqlite:{path}: cannot open it: {exc}") from None
         self._runs: dict[str, SQLiteRun] = {}
+        self._writer = _WriterLock(None if path == ":memory:" else path + ".lock")
 
     def run(self, tenant: str = DEFAULT_TENANT) -> "SQLiteRun":
         run = self._runs.get(tenant)
@@ -123,7 +125,8 @@ class SQLiteStore:
 
     # -- shared plumbing -----------------------------------------------------------------
     def execute(self, sql: str, args: tuple | list = ()) -> sqlite3.Cursor:
-        with self._lock:
+        """One write statement (its own transaction)."""
+        with self._lock, self._writer:
             return self._db.execute(sql, args)
 
     def one(self, sql: str, args: tuple | list = ()):
@@ -137,7 +140,7 @@ class SQLiteStore:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """A write transaction: other processes see all of it or none of it."""
-        with self._lock:
+        with self._lock, self._writer:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
@@ -208,6 +211,37 @@ class SQLiteStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+class _WriterLock:
+    """The file's writers, one at a time across processes: an exclusive `flock` on a file
+    beside the database, taken (under the connection's lock) around every write.
+
+    SQLite alone would let two processes race for its write lock and send the loser to its
+    busy handler, which sleeps 1, 2, 5… ms — while that process's connection lock is held, so
+    every thread of the process waits too. A `flock` waiter is woken by the kernel the moment
+    the lock is free. The lock file is opened per process (after a fork), since processes
+    sharing one open file share its lock."""
+
+    def __init__(self, path: str | None):
+        self.path, self._fd, self._pid, self._depth = path, -1, 0, 0
+
+    def __enter__(self) -> None:
+        if self.path is None:
+            return
+        if self._pid != os.getpid():
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            self._pid, self._depth = os.getpid(), 0
+        if self._depth == 0:
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+        self._depth += 1
+
+    def __exit__(self, *exc) -> None:
+        if self.path is None:
+            return
+        self._depth -= 1
+        if self._depth == 0:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
 
 
 class SQLiteRun:
