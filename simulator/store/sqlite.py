@@ -1,6 +1,13 @@
 """SQLite run state: a file in WAL mode (many processes on one host; a restart keeps the
 run) or `:memory:` (one process, the embedded default).
 
+The file is written with `synchronous=OFF`: a commit is in the operating system's hands when
+it returns, never waited onto the disk. A killed or restarted simulator keeps every
+committed change (the kernel has it); only a crash of the machine itself may lose the last
+changes or the file — a sandbox's run, which `--fresh` loads again. With `NORMAL`, each WAL
+checkpoint (about every 300 cancels) waited for fsync while holding the writers' lock: two
+workers served 2,400-2,500 cancels/s at p99 25-30 ms, with `OFF` 2,800-3,100 at 16-22 ms.
+
 Each process opens its own connection; within a process one connection serves every
 thread under a lock held only for the statement or the short transaction (never across
 network I/O). Multi-statement changes are `BEGIN IMMEDIATE` transactions, so another
@@ -108,7 +115,7 @@ class SQLiteStore:
                                        timeout=BUSY_TIMEOUT)
             if path != ":memory:":
                 self._db.execute("PRAGMA journal_mode=WAL")
-                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.execute("PRAGMA synchronous=OFF")
             self._db.executescript(_SCHEMA)
             self._db.execute("BEGIN IMMEDIATE")    # a read-only file fails here, not mid-request
             self._db.execute("ROLLBACK")
