@@ -145,6 +145,40 @@ def test_clock_changes_are_atomic(run):
     assert run.meta().clock == ClockState(True, CLOCK.micros + 400, 420)
 
 
+def test_another_connection_sees_every_change_of_the_run(store, run, request):
+    # what another process sharing the store sees (SQLite: a meta it read stays until a change is counted)
+    if request.node.callspec.params["store"] not in ("sqlite-file", "redis"):
+        pytest.skip("not shared between processes")
+    url = store.url if store.url.startswith("sqlite:") else request.getfixturevalue("redis_server").url
+    other_store = open_store(url)
+    other = other_store.run("t1")
+
+    def as_stored():           # a connection of its own, opened after the change
+        fresh = open_store(url)
+        try:
+            return fresh.run("t1").meta()
+        finally:
+            fresh.close()
+    changes = [
+        lambda: run.reset(CLOCK, []),
+        lambda: run.set_scenario_doc('{"name": "edited"}'),
+        lambda: run.change_clock(lambda s: ClockState(False, s.micros + 5, s.zone)),
+        lambda: run.fault_add({"id": "f2", "action": "status", "status": 500}),
+        lambda: run.fault_remove("f2"),
+        lambda: run.faults_clear(),
+        lambda: run.drop(),
+        lambda: run.start('{"name": "y"}', "7", CLOCK, [order("C")], [], T0),
+    ]
+    try:
+        for change in changes:
+            assert other.meta() == run.meta() == as_stored()
+            change()
+            assert other.meta() == run.meta() == as_stored()
+        assert other.meta().seed == "7" and other.meta().fault_count == 0
+    finally:
+        other_store.close()
+
+
 def test_secrets_are_random_stable_and_per_tenant(store, run):
     assert len(run.secret("k")) == 32 and run.secret("k") == run.secret("k")
     assert run.secret("k") != run.secret("other") != store.run("t2").secret("k")
