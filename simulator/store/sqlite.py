@@ -22,7 +22,7 @@ import json
 import os
 import sqlite3
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timedelta
 from typing import Any, Iterable, Iterator
 
@@ -119,10 +119,11 @@ class SQLiteStore:
             self._db.executescript(_SCHEMA)
             self._db.execute("BEGIN IMMEDIATE")    # a read-only file fails here, not mid-request
             self._db.execute("ROLLBACK")
-        except sqlite3.Error as exc:
+            # one process, one connection: the connection's lock is the writers' lock
+            self._writer = nullcontext() if path == ":memory:" else _WriterLock(path + ".lock")
+        except (sqlite3.Error, OSError) as exc:
             raise StoreUnavailable(f"--store sqlite:{path}: cannot open it: {exc}") from None
         self._runs: dict[str, SQLiteRun] = {}
-        self._writer = _WriterLock(None if path == ":memory:" else path + ".lock")
 
     def run(self, tenant: str = DEFAULT_TENANT) -> "SQLiteRun":
         run = self._runs.get(tenant)
@@ -133,7 +134,7 @@ class SQLiteStore:
     # -- shared plumbing -----------------------------------------------------------------
     def execute(self, sql: str, args: tuple | list = ()) -> sqlite3.Cursor:
         """One write statement (its own transaction)."""
-        with self._lock, self._writer:
+        with self._writer, self._lock:
             return self._db.execute(sql, args)
 
     def one(self, sql: str, args: tuple | list = ()):
@@ -147,7 +148,7 @@ class SQLiteStore:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """A write transaction: other processes see all of it or none of it."""
-        with self._lock, self._writer:
+        with self._writer, self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
@@ -218,37 +219,54 @@ class SQLiteStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            if isinstance(self._writer, _WriterLock):
+                self._writer.close()
 
 
 class _WriterLock:
-    """The file's writers, one at a time across processes: an exclusive `flock` on a file
-    beside the database, taken (under the connection's lock) around every write.
+    """The file's writers, one at a time across processes and threads: an exclusive `flock`
+    on a file beside the database, taken around every write before the connection's lock.
 
     SQLite alone would let two processes race for its write lock and send the loser to its
     busy handler, which sleeps 1, 2, 5… ms — while that process's connection lock is held, so
     every thread of the process waits too. A `flock` waiter is woken by the kernel the moment
-    the lock is free. The lock file is opened per process (after a fork), since processes
-    sharing one open file share its lock."""
+    the lock is free, and holds no lock readers need while it waits. Threads of a process
+    share its open lock file (and so its `flock`): they queue on a thread lock first. The lock
+    file is opened again in a forked child, since processes sharing one open file share its
+    lock."""
 
-    def __init__(self, path: str | None):
-        self.path, self._fd, self._pid, self._depth = path, -1, 0, 0
+    def __init__(self, path: str):
+        self.path = path
+        self._threads = threading.RLock()      # a transaction's statements re-enter
+        self._open()
+
+    def _open(self) -> None:
+        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        self._pid, self._depth = os.getpid(), 0
 
     def __enter__(self) -> None:
-        if self.path is None:
-            return
-        if self._pid != os.getpid():
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-            self._pid, self._depth = os.getpid(), 0
-        if self._depth == 0:
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
+        self._threads.acquire()
+        try:
+            if self._pid != os.getpid():       # a forked child: a lock of its own
+                self._open()
+            if self._depth == 0:
+                fcntl.flock(self._fd, fcntl.LOCK_EX)
+        except BaseException:
+            self._threads.release()
+            raise
         self._depth += 1
 
     def __exit__(self, *exc) -> None:
-        if self.path is None:
-            return
         self._depth -= 1
-        if self._depth == 0:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        try:
+            if self._depth == 0:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._threads.release()
+
+    def close(self) -> None:
+        if self._pid == os.getpid():
+            os.close(self._fd)
 
 
 class SQLiteRun:

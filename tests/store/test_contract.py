@@ -5,6 +5,8 @@ store); the tests of several processes sharing a store are in tests/test_scale_o
 from __future__ import annotations
 
 import dataclasses
+import fcntl
+import os
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -431,6 +433,34 @@ def test_an_unreachable_redis_is_a_one_line_error():
 def test_an_unwritable_sqlite_path_is_a_one_line_error(tmp_path):
     with pytest.raises(StoreUnavailable, match="--store sqlite:"):
         open_store(f"sqlite:{tmp_path}/no/such/dir/run.db")
+
+
+def test_a_lock_file_that_cannot_be_opened_is_a_one_line_error(tmp_path):
+    (tmp_path / "run.db.lock").mkdir()
+    with pytest.raises(StoreUnavailable, match="--store sqlite:.*run.db: cannot open it"):
+        open_store(f"sqlite:{tmp_path}/run.db")
+
+
+def test_sqlite_file_writers_wait_for_the_writers_lock_held_elsewhere(tmp_path):
+    # another process's writer holds the lock file (a separate open file: a separate lock)
+    store = open_store(f"sqlite:{tmp_path}/run.db")
+    run = store.run("t1")
+    run.start("{}", "1", CLOCK, [order("A")], [], T0)
+    holder = os.open(tmp_path / "run.db.lock", os.O_RDWR)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    done = threading.Event()
+    writer = threading.Thread(target=lambda: (run.change_clock(lambda s: ClockState(False, 1, 0)), done.set()))
+    writer.start()
+    try:
+        assert not done.wait(0.3)                  # queued behind the holder
+        assert run.meta().clock == CLOCK           # readers are not
+    finally:
+        fcntl.flock(holder, fcntl.LOCK_UN)
+        os.close(holder)
+    assert done.wait(10)
+    writer.join()
+    assert run.meta().clock == ClockState(False, 1, 0)
+    store.close()
 
 
 def test_list_pages_through_the_matches(run):
