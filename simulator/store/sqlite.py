@@ -1,5 +1,5 @@
 """SQLite run state: a file in WAL mode (many processes on one host; a restart keeps the
-run) or `:memory:` (one process, the embedded default).
+run) or `:memory:` (one process; `--store memory` is the `MemoryStore`, not this).
 
 The file is written with `synchronous=OFF`: a commit is in the operating system's hands when
 it returns, never waited onto the disk. A killed or restarted simulator keeps every
@@ -10,8 +10,10 @@ workers served 2,400-2,500 cancels/s at p99 25-30 ms, with `OFF` 2,800-3,100 at 
 
 Each process opens its own connection; within a process one connection serves every
 thread under a lock held only for the statement or the short transaction (never across
-network I/O). Multi-statement changes are `BEGIN IMMEDIATE` transactions, so another
-process sees all of a change or none of it; a busy file is waited for (`BUSY_TIMEOUT`).
+network I/O). Writers first queue on the writers' lock (`_WriterLock`, a `flock` shared by
+every process on the file), so SQLite's own sleeping busy wait is left for other programs
+on the file (`BUSY_TIMEOUT`). Multi-statement changes are `BEGIN IMMEDIATE` transactions,
+so another process sees all of a change or none of it.
 Compare-and-set is a single `UPDATE … WHERE version = ?`. Every table is keyed by tenant.
 """
 
