@@ -147,10 +147,9 @@ def test_clock_changes_are_atomic(run):
     assert run.meta().clock == ClockState(True, CLOCK.micros + 400, 420)
 
 
+@pytest.mark.parametrize("store", ["sqlite-file", "redis"], indirect=True)     # the shared ones
 def test_another_connection_sees_every_change_of_the_run(store, run, request):
-    # what another process sharing the store sees (SQLite: a meta it read stays until a change is counted)
-    if request.node.callspec.params["store"] not in ("sqlite-file", "redis"):
-        pytest.skip("not shared between processes")
+    # what another process sharing the store sees, at once
     url = store.url if store.url.startswith("sqlite:") else request.getfixturevalue("redis_server").url
     other_store = open_store(url)
     other = other_store.run("t1")
