@@ -8,7 +8,9 @@ requests (one wrk script: the same paths, each with its own order id, headers an
 the server's own work — parsing the request line and headers, splitting the URI, which
 Python caches for a path it has seen — is the same on both sides. Both are served the
 way `run.py` serves: one waitress process, or `--workers N` (gunicorn + waitress workers).
-Prints requests per second, p50/p99, the ratio ours/echo, start-up time and RSS.
+Prints requests per second, p50/p99, the CPU per request of each server (user + system,
+every process of it, wrk excluded: steadier than req/s on a busy VM), the ratio ours/echo,
+start-up time and RSS.
 
     python bench/cancel_vs_echo.py                        # 1 process, 30,000 orders, 10 s
     python bench/cancel_vs_echo.py --rounds 5             # alternate the sides 5 times: median
@@ -83,6 +85,18 @@ def rss_mb(pids: list[int]) -> float:
     return total / 1024
 
 
+def cpu_seconds(pids: list[int]) -> tuple[float, float]:
+    user = system = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            user, system = user + int(fields[11]), system + int(fields[12])    # utime, stime
+        except (OSError, IndexError, ValueError):
+            pass
+    ticks = os.sysconf("SC_CLK_TCK")
+    return user / ticks, system / ticks
+
+
 def children(pid: int) -> list[int]:
     found = [pid]
     for proc in Path("/proc").iterdir():
@@ -112,6 +126,10 @@ class Server:
     def rss(self) -> float:
         return rss_mb(children(self.process.pid))
 
+    def cpu(self) -> tuple[float, float]:
+        """User and system CPU seconds so far of the server and its workers."""
+        return cpu_seconds(children(self.process.pid))
+
     def stop(self) -> None:
         try:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -123,7 +141,11 @@ class Server:
                 pass
 
 
-def wrk(url: str, script: Path, args: list[str], duration: int, connections: int, threads: int) -> dict:
+def wrk(server: "Server", script: Path, args: list[str], duration: int, connections: int, threads: int) -> dict:
+    """One wrk run against `server`: req/s, p50/p99, failures, and the server's CPU per request
+    (all its processes; wrk's own CPU is not in it)."""
+    before = server.cpu()
+    url = server.url
     out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency",
                           "-s", str(script), url, "--", *args],
                          capture_output=True, text=True, timeout=duration + 60).stdout
@@ -133,9 +155,12 @@ def wrk(url: str, script: Path, args: list[str], duration: int, connections: int
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
     failures = sum(int(n) for n in re.findall(r"FAILURES (\d+)", out))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    count = int(re.search(r"(\d+) requests in", out).group(1))
+    after = server.cpu()
     return {"rps": rps, "p50": percentile("50"), "p99": percentile("99"),
             "failures": failures + (int(non_2xx.group(1)) if non_2xx and not failures else 0),
-            "requests": int(re.search(r"(\d+) requests in", out).group(1))}
+            "requests": count, "user_us": (after[0] - before[0]) / count * 1e6,
+            "system_us": (after[1] - before[1]) / count * 1e6}
 
 
 def wiremock(jar: str, work: Path, size: int) -> Server:
@@ -226,14 +251,14 @@ def main() -> int:
         # the app: wrk's connections made then all went to the first worker up, and the echo's
         # first round ran on one process (2,400-3,200 req/s against 5,300-6,400 later). Ours
         # is past that (the order listing above); a short warm-up gets the echo there too.
-        wrk(echo.url, work / "cancel.lua", requests_of, 2, args.connections, args.threads)
+        wrk(echo, work / "cancel.lua", requests_of, 2, args.connections, args.threads)
         rounds = []                   # (ours, echo) per round; this VM's speed moves ±25 % in minutes
         for number in range(args.rounds):
             if number:
                 requests.post(f"{ours.url}/_sim/reset", timeout=60).raise_for_status()   # pending again
             result = {}
             for side in (("echo", "ours") if number % 2 == 0 else ("ours", "echo")):
-                result[side] = wrk((echo if side == "echo" else ours).url, work / "cancel.lua", requests_of,
+                result[side] = wrk(echo if side == "echo" else ours, work / "cancel.lua", requests_of,
                                    args.duration, args.connections, args.threads)
             rounds.append((result["ours"], result["echo"]))
             if args.rounds > 1:
@@ -246,7 +271,7 @@ def main() -> int:
             echo.stop()
             stub = wiremock(args.wiremock, work, size)
             servers.append(stub)
-            rows.append(("WireMock, templated stub", wrk(stub.url, work / "cancel.lua", requests_of,
+            rows.append(("WireMock, templated stub", wrk(stub, work / "cancel.lua", requests_of,
                                                          args.duration, args.connections, args.threads)))
         if ours_result["requests"] > len(ids):
             print(f"warning: {ours_result['requests']} requests but only {len(ids)} orders: "
@@ -255,12 +280,16 @@ def main() -> int:
         print(f"machine: {os.cpu_count()} cores; wrk -t{args.threads} -c{args.connections} "
               f"-d{args.duration}s; {args.workers} process(es); store {args.store}; "
               f"{args.orders} orders; answer {size} bytes")
-        print(f"{'server':<34}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'failed':>8}")
+        print(f"{'server':<34}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'failed':>8}{'CPU us/req user+sys':>22}")
         for name, result in rows:
             print(f"{name:<34}{result['rps']:>10.0f}{result['p50']:>9.2f}{result['p99']:>9.2f}"
-                  f"{result['failures']:>8}")
+                  f"{result['failures']:>8}{result['user_us']:>13.0f} + {result['system_us']:<6.0f}")
         print(f"ratio simulator/echo: {ours_result['rps'] / echo_result['rps']:.2f}x"
               + (f" (median of {args.rounds} rounds)" if args.rounds > 1 else ""))
+        def cpu(result):
+            return result["user_us"] + result["system_us"]
+        print(f"CPU per request, echo/simulator: {cpu(echo_result) / cpu(ours_result):.2f}x "
+              "(1.00x: a cancel costs the server what an echo does)")
         print(f"simulator start-up with {args.orders} orders: {ours.startup:.2f} s; "
               f"RSS after start: {ours_rss:.0f} MB, after the run: {ours.rss():.0f} MB")
     finally:
