@@ -823,8 +823,10 @@ class RedisRun:
 
     # -- journal -------------------------------------------------------------------------
     def journal_add(self, entry, cap: int) -> int:
-        text = _compact(rendered(entry))
-        return int(self._script("journal_add", text[1:], cap))
+        body = rendered(entry)
+        if "id" in body:          # the script puts the store's id first; the entry's must not win
+            body = {k: v for k, v in body.items() if k != "id"}
+        return int(self._script("journal_add", _compact(body)[1:], cap))
 
     def journal(self, cap: int | None = None) -> list[dict]:
         generation = self.client.get(f"{self.prefix}:gen")

@@ -279,6 +279,11 @@ def test_the_journal_keeps_the_newest_entries_up_to_its_cap(run):
     assert run.journal_clear() >= 10 and run.journal() == []
 
 
+def test_a_journal_entry_reads_back_with_the_id_the_store_gave_it(run):
+    given = run.journal_add({"id": 999_999, "n": 1}, 10)     # an id of its own does not win
+    assert run.journal() == [{"id": given, "n": 1}]
+
+
 # -- faults ---------------------------------------------------------------------------------
 
 def test_faults_keep_their_order_and_ids(run):
