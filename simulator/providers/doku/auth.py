@@ -42,7 +42,8 @@ class Caller:
 
 def authenticate() -> Caller | Response:
     """The signed-in merchant, or DOKU's header-error response (first failure wins)."""
-    headers = {name: (call().headers.get(name) or "").strip() for name in REQUIRED_HEADERS}
+    served = call()
+    headers = {name: (served.headers.get(name) or "").strip() for name in REQUIRED_HEADERS}
     for name, value in headers.items():
         if not value:
             annotate(auth=f"header {name} is missing or empty")
@@ -67,11 +68,12 @@ def authenticate() -> Caller | Response:
         return render.error(render.UNKNOWN_CLIENT)
     annotate(merchant=merchant.id)
 
-    body = b"" if call().method in _BODYLESS else raw_body()
+    bodyless = served.method in _BODYLESS
+    body = b"" if bodyless else raw_body()
     expected = signature.Components(
         client_id=headers["Client-Id"], request_id=headers["Request-Id"],
-        timestamp=headers["Request-Timestamp"], target=_canonical(call().path),
-        digest=None if call().method in _BODYLESS else signature.digest(body))
+        timestamp=headers["Request-Timestamp"], target=_canonical(served.path),
+        digest=None if bodyless else signature.digest(body))
     targets = accepted_targets()
     secret = merchant.credentials["secret_key"]
     presented = signature.presented_mac(headers["Signature"])
@@ -81,9 +83,9 @@ def authenticate() -> Caller | Response:
                 annotate(signature={"valid": True, "request_target": target})
                 return Caller(merchant, headers["Request-Id"])
 
-    attempt = explain.Attempt(expected=expected, accepted_targets=targets, method=call().method,
-                              path=call().path, query=call().query_string.decode("latin-1"),
-                              url_root=call().host_url.rstrip("/"), body=body,
+    attempt = explain.Attempt(expected=expected, accepted_targets=targets, method=served.method,
+                              path=served.path, query=served.query_string.decode("latin-1"),
+                              url_root=served.host_url.rstrip("/"), body=body,
                               header=headers["Signature"])
     others = [(m.credentials["client_id"], m.credentials["secret_key"])
               for m in sandbox().merchants.for_provider("doku") if m.id != merchant.id]
@@ -94,8 +96,10 @@ def authenticate() -> Caller | Response:
 def accepted_targets() -> tuple[str, ...]:
     """The Request-Targets a signature may cover: the real DOKU path first, then the path as
     received (with the /doku mount), each also as sent on the wire (percent-encoded)."""
-    raw = (call().environ.get("RAW_URI") or call().environ.get("REQUEST_URI") or "").split("?", 1)[0]
-    options = (_canonical(call().path), _canonical(raw), call().path, raw)
+    served = call()
+    raw = (served.environ.get("RAW_URI") or served.environ.get("REQUEST_URI") or "").split("?", 1)[0]
+    path = served.path
+    options = (_canonical(path), _canonical(raw), path, raw)
     return tuple(dict.fromkeys(t for t in options if t))
 
 
