@@ -37,7 +37,7 @@ def create_app(settings: Settings | None = None, *, scenario: scenarios.Scenario
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.json.sort_keys = False
 
-    store = store or open_store(settings.store)
+    store = store or open_store(settings.store, durable=settings.store_durable)
     tenants = Tenants(settings, PROVIDERS, store)
     sandbox = tenants.default
     if settings.fresh or not sandbox.join():

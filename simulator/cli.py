@@ -96,7 +96,7 @@ def _prepare_store(settings: Settings):
         directory = tempfile.mkdtemp(prefix="payment-sandbox-")
         atexit.register(shutil.rmtree, directory, ignore_errors=True)
         path = os.path.join(directory, "run.db")
-        settings = Settings(**{**settings.__dict__, "store": f"sqlite:{path}"})
+        settings = Settings(**{**settings.__dict__, "store": f"sqlite:{path}", "store_durable": False})
         note = (f" (memory store with {settings.workers} workers: a private SQLite file {path}, "
                 "deleted at exit)")
     app = create_app(settings)

@@ -80,6 +80,16 @@ def test_restart_on_a_sqlite_file_keeps_orders_and_history(tmp_path):
     assert kept.status_code == 200
 
 
+def test_workers_on_the_memory_store_get_a_private_throwaway_sqlite_file():
+    from simulator.cli import _prepare_store
+    from simulator.settings import Settings
+    settings, note, app = _prepare_store(Settings(workers=2, store="memory", port=0))
+    assert settings.store.startswith("sqlite:") and settings.store_durable is False and app is None
+    assert "deleted at exit" in note
+    named, _, _ = _prepare_store(Settings(workers=2, store=settings.store, port=0))
+    assert named.store_durable is True
+
+
 def test_bad_scenario_exits_nonzero_with_the_error():
     result = _run("--port", "0", "--scenario", "no-such-scenario")
 

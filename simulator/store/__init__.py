@@ -29,13 +29,14 @@ def check_url(url: str) -> str:
     raise ValueError(f"--store {url!r}: expected 'memory', 'sqlite:PATH' or 'redis://HOST:PORT/DB'")
 
 
-def open_store(url: str) -> Store:
-    """Connect to the store `url` names; StoreUnavailable (one line) if it cannot be used."""
+def open_store(url: str, durable: bool = True) -> Store:
+    """Connect to the store `url` names; StoreUnavailable (one line) if it cannot be used.
+    `durable=False`: a SQLite file that need not survive a machine crash (store/sqlite.py)."""
     url = check_url(url)
     if url == MEMORY:
         return MemoryStore()
     if url.startswith("sqlite:"):
-        return SQLiteStore(url[len("sqlite:"):])
+        return SQLiteStore(url[len("sqlite:"):], durable=durable)
     from .redis import RedisStore
     return RedisStore(url)
 

@@ -1,12 +1,13 @@
 """SQLite run state: a file in WAL mode (many processes on one host; a restart keeps the
 run) or `:memory:` (one process; `--store memory` is the `MemoryStore`, not this).
 
-The file is written with `synchronous=OFF`: a commit is in the operating system's hands when
-it returns, never waited onto the disk. A killed or restarted simulator keeps every
-committed change (the kernel has it); only a crash of the machine itself may lose the last
-changes or the file — a sandbox's run, which `--fresh` loads again. With `NORMAL`, each WAL
-checkpoint (about every 300 cancels) waited for fsync while holding the writers' lock: two
-workers served 2,400-2,500 cancels/s at p99 25-30 ms, with `OFF` 2,800-3,100 at 16-22 ms.
+A file named with `--store sqlite:PATH` is written with `synchronous=NORMAL`: a machine crash
+may roll back the last commits but never corrupts the file. The private file `--workers N`
+makes for the memory store (deleted at exit; nothing to keep after a crash) is written with
+`synchronous=OFF` (`durable=False`): commits are never waited onto the disk, and a killed
+worker still loses nothing (the kernel has them). With `NORMAL`, each WAL checkpoint (about
+every 300 cancels) waits for fsync while holding the writers' lock: two workers served
+2,400-2,500 cancels/s at p99 25-30 ms, with `OFF` 2,800-3,100 at 16-22 ms.
 
 Each process opens its own connection; within a process one connection serves every
 thread under a lock held only for the statement or the short transaction (never across
@@ -108,7 +109,7 @@ _dump = compact
 class SQLiteStore:
     """A connection to one SQLite database (a file path, or ":memory:")."""
 
-    def __init__(self, path: str = ":memory:"):
+    def __init__(self, path: str = ":memory:", durable: bool = True):
         self.path = path
         self.url = "memory" if path == ":memory:" else f"sqlite:{path}"
         self._lock = threading.RLock()
@@ -117,7 +118,7 @@ class SQLiteStore:
                                        timeout=BUSY_TIMEOUT)
             if path != ":memory:":
                 self._db.execute("PRAGMA journal_mode=WAL")
-                self._db.execute("PRAGMA synchronous=OFF")
+                self._db.execute(f"PRAGMA synchronous={'NORMAL' if durable else 'OFF'}")
             self._db.executescript(_SCHEMA)
             self._db.execute("BEGIN IMMEDIATE")    # a read-only file fails here, not mid-request
             self._db.execute("ROLLBACK")

@@ -439,6 +439,16 @@ def test_an_unwritable_sqlite_path_is_a_one_line_error(tmp_path):
         open_store(f"sqlite:{tmp_path}/no/such/dir/run.db")
 
 
+def test_a_named_sqlite_file_waits_for_the_disk_and_a_throwaway_one_does_not(tmp_path):
+    named, throwaway = open_store(f"sqlite:{tmp_path}/a.db"), open_store(f"sqlite:{tmp_path}/b.db", durable=False)
+    try:
+        assert named.one("PRAGMA synchronous") == (1,)         # NORMAL: a machine crash corrupts nothing
+        assert throwaway.one("PRAGMA synchronous") == (0,)     # OFF
+    finally:
+        named.close()
+        throwaway.close()
+
+
 def test_a_lock_file_that_cannot_be_opened_is_a_one_line_error(tmp_path):
     (tmp_path / "run.db.lock").mkdir()
     with pytest.raises(StoreUnavailable, match="--store sqlite:.*run.db: cannot open it"):
