@@ -33,6 +33,7 @@ import threading
 from collections import deque
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
 from ..compact_json import compact
@@ -69,6 +70,12 @@ class _Group:
 
     def has(self, order_id: str) -> bool:
         return order_id in self.loaded or order_id in self.changed
+
+    def stored(self, order_id: str) -> tuple | None:
+        """The entry as kept, a loaded one's times not yet shifted (its version and sequence
+        number are the order's either way)."""
+        entry = self.changed.get(order_id)
+        return entry if entry is not None else self.loaded.get(order_id)
 
     def entry(self, order_id: str, shift: int) -> tuple | None:
         entry = self.changed.get(order_id)
@@ -393,7 +400,7 @@ class MemoryRun:
         with self._lock:
             run = self._run
             group = run.orders.get((old.provider, old.merchant)) if run else None
-            entry = group.entry(old.order_id, run.shift) if group else None
+            entry = group.stored(old.order_id) if group else None
             if entry is None or _version(entry) != old.version:
                 return False
             group.changed[old.order_id] = (new, _seq(entry))
@@ -591,12 +598,18 @@ def _version(entry: tuple) -> int:
     return entry[0].version if len(entry) == 2 else entry[11]
 
 
+@lru_cache(maxsize=8)
+def _step(micros: int) -> timedelta:
+    """The reset's shift as a timedelta (made once, not at every read of a loaded order)."""
+    return timedelta(microseconds=micros)
+
+
 def _shifted(entry: tuple, step: int) -> tuple:
     """A snapshot entry with its times moved by `step` µs, its history its create step alone
     (what the SQLite store's reset writes)."""
     if len(entry) == 2:
         order, seq = entry
-        delta = timedelta(microseconds=step)
+        delta = _step(step)
         created = order.created_at + delta
         return (order.evolve(created_at=created, history=(Transition(created, "create", None, order.status, "scenario"),),
                              expires_at=order.expires_at + delta if order.expires_at is not None else None), seq)
