@@ -59,6 +59,8 @@ class Call:
         """Flask's request object over this call's environ (made on first use outside Flask),
         with the app's body-size limit."""
         if self._request is None:
+            if self._body is not None:      # already read from the stream: the Request reads it again
+                self.environ["wsgi.input"] = io.BytesIO(self._body)
             self._request = Request(self.environ)
             self._request.max_content_length = self.app.config["MAX_CONTENT_LENGTH"]
         return self._request
@@ -98,7 +100,6 @@ class Call:
                 self._body = self._request.get_data(cache=True)
             else:
                 self._body = self._read_body()
-                self.environ["wsgi.input"] = io.BytesIO(self._body)   # a Request made later reads them too
         return self._body
 
     def _read_body(self) -> bytes:
