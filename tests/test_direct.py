@@ -164,3 +164,18 @@ def test_an_answer_werkzeug_would_change_is_sent_as_werkzeug_sends_it(app, monke
     body = b"".join(app.wsgi_app(environ, lambda status, headers, exc=None: sent.update(s=status, h=headers)))
     wanted = b"".join(ODD_ANSWERS[kind]()(environ, lambda status, headers, exc=None: expected.update(s=status, h=headers)))
     assert (sent["s"], sorted(sent["h"]), body) == (expected["s"], sorted(expected["h"]), wanted)
+
+
+def test_a_request_made_after_the_body_was_read_reads_the_same_bytes(app, monkeypatch):
+    from simulator.wire import call, raw_body
+
+    def view(**_):
+        first = raw_body()
+        return Response(first + b"|" + call().request.get_data(), content_type="text/plain")
+    path = "/v2/MT-VA-BCA-PENDING/cancel"
+    routes = routes_of(app)
+    route, _ = routes.match("POST", path)
+    monkeypatch.setitem(routes._by_group["POST"], route.group, route._replace(view=view))
+    environ = EnvironBuilder(path=path, method="POST", data=b'{"a": 1}', headers=MIDTRANS).get_environ()
+    body = b"".join(app.wsgi_app(environ, lambda status, headers, exc=None: None))
+    assert body == b'{"a": 1}|{"a": 1}'
