@@ -106,6 +106,18 @@ def _zone(minutes: int) -> timezone:
     return zone
 
 
+_EPOCHS: dict[int, datetime] = {}
+
+
+def _epoch_in(minutes: int) -> datetime:
+    """The epoch shown in the zone of that UTC offset (zones here are fixed offsets, so the
+    epoch there plus a duration is that instant shown there)."""
+    epoch = _EPOCHS.get(minutes)
+    if epoch is None:
+        epoch = _EPOCHS[minutes] = EPOCH.astimezone(_zone(minutes))
+    return epoch
+
+
 def initial_state(start: datetime | None, frozen: bool, wall=time.time) -> ClockState:
     """The stored state of a clock that starts at `start` (None: wall time, shown in UTC) now;
     it shows time in `start`'s UTC offset."""
@@ -142,7 +154,7 @@ class Stamp(NamedTuple):
 def _moment(state: ClockState, wall: float) -> datetime:
     """What a clock in `state` shows at wall time `wall` (time.time())."""
     micros = state.micros if state.frozen else int(wall * 1_000_000) + state.micros
-    return _instant(micros).astimezone(_zone(state.zone))
+    return _epoch_in(state.zone) + timedelta(0, 0, micros)    # not astimezone: ~0.5 µs less
 
 
 class Clock:
