@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import contextvars
 import io
+import operator
 import time
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 from flask import Flask
 from flask.wrappers import Request
@@ -122,13 +123,15 @@ class Call:
         and a server builds its environ in the same order, so the keys are worked out once
         per environ shape and shared; only the values are taken per call."""
         shape = tuple(self.environ)
-        keys = _HEADER_KEYS.get(shape)
-        if keys is None:
+        known = _HEADER_KEYS.get(shape)
+        if known is None:
             if len(_HEADER_KEYS) >= 256:
                 _HEADER_KEYS.clear()
-            keys = _HEADER_KEYS[shape] = tuple(
-                key for key in shape if key.startswith("HTTP_") and key not in _HTTP_CONTENT or key in CONTENT_KEYS)
-        return keys, tuple(map(self.environ.__getitem__, keys))
+            keys = tuple(key for key in shape
+                         if key.startswith("HTTP_") and key not in _HTTP_CONTENT or key in CONTENT_KEYS)
+            known = _HEADER_KEYS[shape] = (keys, _values_of(keys))
+        keys, values = known
+        return keys, values(self.environ)
 
     # -- URLs back to this simulator ------------------------------------------------------------
     def url_for(self, endpoint: str, **values: Any) -> str:
@@ -168,7 +171,19 @@ def _environ_key(name: str) -> str:
 
 CONTENT_KEYS = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})      # as Werkzeug's EnvironHeaders
 _HTTP_CONTENT = frozenset({"HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"})
-_HEADER_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}   # environ keys → the header keys among them
+# environ keys → the header keys among them, and a function giving their values as a tuple
+_HEADER_KEYS: dict[tuple[str, ...], tuple[tuple[str, ...], Callable[[dict], tuple]]] = {}
+
+
+def _values_of(keys: tuple[str, ...]) -> Callable[[dict], tuple]:
+    """What reads those keys' values from an environ, as a tuple (`itemgetter` in C; it
+    gives a bare value for one key and needs at least one)."""
+    if len(keys) > 1:
+        return operator.itemgetter(*keys)
+    if keys:
+        key = keys[0]
+        return lambda environ: (environ[key],)
+    return lambda environ: ()
 
 
 def header_name(environ_key: str) -> str:

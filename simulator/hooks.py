@@ -95,9 +95,9 @@ def _journal(call: Call, response: Response, secret_headers: frozenset[str]) -> 
               else "<streamed>" if response.is_streamed else response.get_data())
     response_body, response_length = Draft.body(answer, settings.journal_body_cap)
     environ = call.environ
-    box.journal.record(Draft(
+    box.journal.record(Draft._make((      # _make: a third of the cost of Draft(16 arguments)
         box.clock.stamp(), call.provider, call.notes,      # the call is over: its notes are the entry's
         environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO") or "", environ.get("QUERY_STRING", ""),
         *call.environ_headers(), secret_headers, request_body, request_length,
         None if injection.aborted(response) else response.status_code, response.headers,
-        response_body, response_length, round((time.perf_counter() - call.started) * 1000, 3)))
+        response_body, response_length, round((time.perf_counter() - call.started) * 1000, 3))))

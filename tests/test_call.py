@@ -1,0 +1,24 @@
+"""`simulator.call`: what a Call reads of the WSGI environ."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from simulator.call import Call
+
+
+@pytest.mark.parametrize("headers", [
+    {},
+    {"HTTP_HOST": "127.0.0.1"},
+    {"HTTP_HOST": "127.0.0.1", "CONTENT_TYPE": "application/json", "CONTENT_LENGTH": "2",
+     "HTTP_AUTHORIZATION": "Basic eDo=", "HTTP_CONTENT_TYPE": "ignored, as Werkzeug does"},
+])
+def test_environ_headers_are_the_header_keys_and_this_calls_values(headers):
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/x", "wsgi.url_scheme": "http", **headers}
+    for value in ("first", "second"):           # the second call of a shape uses what the first found
+        environ = {**environ, **{key: f"{value} {key}" for key in headers}}
+        keys, values = Call(environ, Flask("t")).environ_headers()
+        expected = [key for key in headers if key != "HTTP_CONTENT_TYPE"]
+        assert keys == tuple(expected)
+        assert values == tuple(f"{value} {key}" for key in expected)
