@@ -66,11 +66,15 @@ class Order:
     def evolve(self, **changes: Any) -> "Order":
         """A copy with `changes`, equal to `dataclasses.replace(self, **changes)` (Order has no
         __post_init__) without running the frozen __init__ field by field: that was ~4 µs
-        of every status change."""
-        if not changes.keys() <= self.__dict__.keys():
+        of every status change. The copy's fields are this one's dict copied and updated (a
+        change naming no field grows it: TypeError), 0.6 µs."""
+        fields = self.__dict__.copy()
+        count = len(fields)
+        fields.update(changes)
+        if len(fields) != count:
             raise TypeError(f"Order has no field {sorted(changes.keys() - self.__dict__.keys())[0]!r}")
         changed = object.__new__(Order)
-        changed.__dict__.update(self.__dict__, **changes)
+        object.__setattr__(changed, "__dict__", fields)     # frozen: not through __setattr__
         return changed
 
     def to_dict(self, zone=None) -> dict:

@@ -111,3 +111,18 @@ def test_order_round_trips_through_dict():
     order = _order()
 
     assert Order.from_dict(order.to_dict()) == order
+
+
+def test_evolve_is_dataclasses_replace_and_refuses_a_field_orders_do_not_have():
+    import dataclasses
+
+    import pytest
+
+    order = _order()
+    changed = order.evolve(status="paid", version=3)
+    assert changed == dataclasses.replace(order, status="paid", version=3)
+    assert (order.status, order.version) == ("new", 0)          # the original is untouched
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        changed.status = "void"                                  # still frozen
+    with pytest.raises(TypeError, match="'colour'"):
+        order.evolve(status="paid", colour="blue")
