@@ -96,6 +96,7 @@ class Route(NamedTuple):
     names: tuple[str, ...]                 # the view's arguments, in group order
     places: tuple[int, ...]                # the path part index of each
     group: int                             # its alternative's group in the method's pattern
+    clashing: tuple[tuple[int, frozenset], ...]   # (variable's index, static words rules have at its place)
 
 
 class Routes:
@@ -130,9 +131,11 @@ class Routes:
                     for p in shape)
                 group = 1 + sum(1 + len(r.names) for r in taken)     # after the earlier routes' groups
                 alternatives.setdefault(method, []).append(f"({pattern})")
+                places = tuple(i for i, p in enumerate(shape) if p.variable)
+                clashing = tuple((n, self.static_words[place]) for n, place in enumerate(places)
+                                 if place in self.static_words)
                 taken.append(Route(view, owners[blueprint], blueprint,
-                                   tuple(p.text for p in shape if p.variable),
-                                   tuple(i for i, p in enumerate(shape) if p.variable), group))
+                                   tuple(p.text for p in shape if p.variable), places, group, clashing))
         self._patterns = {method: re.compile("|".join(alts)) for method, alts in alternatives.items()}
         self._by_group = {method: {r.group: r for r in routes} for method, routes in self.routes.items()}
 
@@ -143,8 +146,8 @@ class Routes:
             return None
         route = self._by_group[method][found.lastindex]      # the alternative's group closes last
         values = found.groups()[route.group:route.group + len(route.names)]   # its variables' groups
-        for place, value in zip(route.places, values):
-            if value.partition("/")[0] in self.static_words.get(place, ()):
+        for index, words in route.clashing:
+            if values[index].partition("/")[0] in words:
                 return None           # a word some rule has here: Flask's static-first matcher decides
         return route, dict(zip(route.names, values))
 

@@ -60,8 +60,11 @@ def call() -> Call:
 def sandbox():
     """The `Sandbox` (store, clock, journal, merchants…) of the tenant this request is for;
     outside a request, the app's default tenant."""
+    box = current_sandbox()
+    if box is not None:                     # within a request: its tenant's
+        return box
     served = current_call()
-    return current_sandbox() or (served.app if served is not None else current_app).extensions["sandbox"]
+    return (served.app if served is not None else current_app).extensions["sandbox"]
 
 
 def json_response(body: Any, status: int = 200, headers: dict | None = None) -> Response:
