@@ -368,9 +368,14 @@ class MemoryRun:
                 return None
             if merchant is not None:         # one merchant's (every provider call): its group alone
                 group = run.orders.get((provider, merchant))
-                groups = [group] if group is not None else []
-            else:
-                groups = [group for (p, m), group in run.orders.items() if p == provider]
+                if group is None:
+                    return None
+                entry = group.entry(key, run.shift)
+                if entry is None:
+                    order_id = group.order_id_of(key)
+                    entry = group.entry(order_id, run.shift) if order_id is not None else None
+                return _order(entry) if entry is not None else None
+            groups = [group for (p, m), group in run.orders.items() if p == provider]
             for by_transaction in (False, True):
                 found = []
                 for group in groups:
@@ -604,15 +609,30 @@ def _step(micros: int) -> timedelta:
     return timedelta(microseconds=micros)
 
 
+def _moved(created: datetime, expires: datetime | None, status: str, step: int) -> tuple:
+    """A loaded order's creation and expiry moved by `step` µs, and its history as the create
+    step alone. Cached: a scenario's generated orders share their instants, so they share
+    the moved ones too — one lookup instead of two additions and a Transition, and instants
+    whose hash is already known (`jakarta_time` and others cache by instant). The zones are
+    part of the key: equal instants in two zones are equal keys, but show differently."""
+    return _moved_in(created, created.tzinfo, expires, expires and expires.tzinfo, status, step)
+
+
+@lru_cache(maxsize=1024)
+def _moved_in(created: datetime, _zone, expires: datetime | None, _expires_zone, status: str, step: int) -> tuple:
+    delta = _step(step)
+    moved = created + delta
+    return (moved, expires + delta if expires is not None else None,
+            (Transition(moved, "create", None, status, "scenario"),))
+
+
 def _shifted(entry: tuple, step: int) -> tuple:
     """A snapshot entry with its times moved by `step` µs, its history its create step alone
     (what the SQLite store's reset writes)."""
     if len(entry) == 2:
         order, seq = entry
-        delta = _step(step)
-        created = order.created_at + delta
-        return (order.evolve(created_at=created, history=(Transition(created, "create", None, order.status, "scenario"),),
-                             expires_at=order.expires_at + delta if order.expires_at is not None else None), seq)
+        created, expires, history = _moved(order.created_at, order.expires_at, order.status, step)
+        return order.evolve(created_at=created, history=history, expires_at=expires), seq
     row = list(entry)
     created = row[9] + step
     row[9] = created

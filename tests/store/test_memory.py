@@ -39,3 +39,24 @@ def test_a_large_body_is_kept_cut_to_the_journal_cap_and_shown_with_its_length(c
     cut = len(big) - 16 * 1024
     assert entry["request"]["body"].endswith(f"…<{cut} more bytes>")
     assert len(entry["request"]["body"]) == 16 * 1024 + len(f"…<{cut} more bytes>")
+
+
+def test_after_a_reset_loaded_orders_keep_their_zones_though_their_instants_are_equal():
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from simulator.orders import Order, Transition
+
+    def loaded(order_id, at):
+        return Order("toy", "m1", order_id, f"tx-{order_id}", Decimal("1"), "IDR", None, None, "new", at,
+                     at + timedelta(hours=1), (Transition(at, "create", None, "new", "scenario"),))
+    jakarta = T0.astimezone(timezone(timedelta(hours=7)))          # the same instant as T0
+    run = MemoryStore().run("t")
+    run.start("{}", "1", ClockState(True, 0), [loaded("UTC", T0), loaded("WIB", jakarta)], [], T0)
+    run.reset(ClockState(True, 0), [], shift=timedelta(hours=2))
+    for _ in range(2):                           # the second read of each comes from the cache
+        utc, wib = run.get("toy", "m1", "UTC"), run.get("toy", "m1", "WIB")
+        assert utc.created_at.isoformat() == "2026-01-15T05:00:00+00:00"
+        assert wib.created_at.isoformat() == "2026-01-15T12:00:00+07:00"
+        assert wib.expires_at.isoformat() == "2026-01-15T13:00:00+07:00"
+        assert wib.history == (Transition(wib.created_at, "create", None, "new", "scenario"),)
