@@ -22,3 +22,17 @@ def test_environ_headers_are_the_header_keys_and_this_calls_values(headers):
         expected = [key for key in headers if key != "HTTP_CONTENT_TYPE"]
         assert keys == tuple(expected)
         assert values == tuple(f"{value} {key}" for key in expected)
+
+
+@pytest.mark.parametrize("length, encoding", [
+    ("2", None), ("0", None), ("007", None), (None, None), ("", None), (" 12 ", None), ("-3", None),
+    ("+5", None), ("1_000", None), ("١٢", None), ("x", None), ("12", "chunked"), ("12", "gzip"),
+])
+def test_content_length_is_werkzeugs(length, encoding):
+    from werkzeug.sansio.utils import get_content_length
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/x"}
+    if length is not None:
+        environ["CONTENT_LENGTH"] = length
+    if encoding is not None:
+        environ["HTTP_TRANSFER_ENCODING"] = encoding
+    assert Call(environ, Flask("t")).content_length == get_content_length(length, encoding)
