@@ -91,10 +91,6 @@ def _micros(moment: datetime) -> int:
     return (moment - EPOCH) // timedelta(microseconds=1)
 
 
-def _instant(micros: int) -> datetime:
-    return EPOCH + timedelta(microseconds=micros)
-
-
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _ZONES: dict[int, timezone] = {}
 

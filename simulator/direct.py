@@ -94,7 +94,6 @@ class Route(NamedTuple):
     provider: str
     blueprint: str
     names: tuple[str, ...]                 # the view's arguments, in group order
-    places: tuple[int, ...]                # the path part index of each
     group: int                             # its alternative's group in the method's pattern
     clashing: tuple[tuple[int, frozenset], ...]   # (variable's index, static words rules have at its place)
 
@@ -135,7 +134,7 @@ class Routes:
                 clashing = tuple((n, self.static_words[place]) for n, place in enumerate(places)
                                  if place in self.static_words)
                 taken.append(Route(view, owners[blueprint], blueprint,
-                                   tuple(p.text for p in shape if p.variable), places, group, clashing))
+                                   tuple(p.text for p in shape if p.variable), group, clashing))
         self._patterns = {method: re.compile("|".join(alts)) for method, alts in alternatives.items()}
         self._by_group = {method: {r.group: r for r in routes} for method, routes in self.routes.items()}
 
