@@ -62,10 +62,9 @@ def always(body: Any, status: int) -> bool:
     return True
 
 
-def once(cache: ReplayCache | None, key: str | None, fingerprint: str, work: Callable[[], Answer],
+def once(cache: ReplayCache, key: str | None, fingerprint: str, work: Callable[[], Answer],
          remember: Callable[[Any, int], bool] = always) -> Outcome:
-    """Run `work` at most once per `key` (None: no key, just run it; the cache may then be
-    None too)."""
+    """Run `work` at most once per `key` (None: no key, just run it)."""
     if key is None:
         return Fresh(*work())
     seen = cache.claim(key, fingerprint)

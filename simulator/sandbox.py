@@ -79,6 +79,7 @@ class Sandbox:
         self._listeners: list[ChangeListener] = []
         self._scenario: tuple[int, Scenario | None, Redactor] = (-1, None, Redactor())
         self._keys: dict[str, bytes] = {}
+        self._replay_caches: dict[tuple[str, timedelta | None], ReplayCache] = {}
         self.on_change(notifying(self))
 
     # -- the run's snapshot --------------------------------------------------------------
@@ -173,7 +174,12 @@ class Sandbox:
 
     # -- per-run provider state ----------------------------------------------------------
     def replay_cache(self, name: str, ttl: timedelta | None = None) -> ReplayCache:
-        return ReplayCache(self.run, name, self.clock, ttl)
+        """The replay cache `name` of this run (a handle on the run state, made once: every
+        call with an idempotency key, or without one, asks for it)."""
+        cache = self._replay_caches.get((name, ttl))
+        if cache is None:
+            cache = self._replay_caches[(name, ttl)] = ReplayCache(self.run, name, self.clock, ttl)
+        return cache
 
     def signing_key(self, purpose: str) -> bytes:
         """A random key of this run for `purpose` (e.g. Pivot's access tokens): nobody can

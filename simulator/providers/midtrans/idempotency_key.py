@@ -33,11 +33,9 @@ def honour(merchant: Merchant, work: Callable[[], tuple[Any, int]],
     if key is not None and not supported:
         annotate(idempotency="Idempotency-Key ignored: not supported for this payment method")
         key = None
-    if key is None:              # most calls: nothing to remember, no cache to open
-        outcome = idempotency.once(None, None, "", work)
-    else:
-        outcome = idempotency.once(sandbox().replay_cache(REPLAY_CACHE, IDEMPOTENCY_TTL),
-                                   f"{merchant.id}\n{key}", "", work, remember=remember)
+    outcome = idempotency.once(
+        sandbox().replay_cache(REPLAY_CACHE, IDEMPOTENCY_TTL),
+        None if key is None else f"{merchant.id}\n{key}", "", work, remember=remember)
     if isinstance(outcome, idempotency.InFlight):
         annotate(idempotency="same Idempotency-Key still processing: 202")
         return json_response(render.error_body(202, "Request is being processed"), 202)
