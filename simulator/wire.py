@@ -82,8 +82,6 @@ def raw_body() -> bytes:
 def read_json(required: bool = False) -> Any:
     """The body as JSON; None when empty and not required. Raises BodyError with a reason."""
     data = raw_body()
-    if data == b"{}":             # what most clients send on a cancel: no decoder needed
-        return {}
     if not data.strip():
         if required:
             raise BodyError("request body is empty; expected a JSON object")
@@ -101,6 +99,8 @@ def parse_json(data: bytes) -> Any:
     of a double's range or too long to convert, nesting deeper than MAX_JSON_DEPTH (100,000 `[` would exhaust the
     parser's recursion), and strings holding an unpaired UTF-16 surrogate (they cannot be
     encoded back to UTF-8, so echoing one would fail later)."""
+    if data == b"{}":             # what most clients send (every cancel): no decoder needed
+        return {}
     try:
         # json.loads(data, parse_constant=…, parse_float=…) would build a decoder per call
         value = _DECODER.decode(data.decode(json.detect_encoding(data), "surrogatepass"))
