@@ -17,9 +17,12 @@ instructions).
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .call import CONTENT_KEYS, header_name, path_of
+from .compact_json import compact
 from .redaction import redact_header_set
 
 if TYPE_CHECKING:
@@ -54,32 +57,74 @@ class Draft(NamedTuple):
         5,000 calls must not hold 5,000 whole request bodies of up to 1 MiB)."""
         return (data, 0) if isinstance(data, str) else (data[:cap], len(data))
 
+    def request_headers(self) -> tuple[tuple[str, str], ...]:
+        """The request's headers as the entry shows them: credentials masked."""
+        return _shown_headers(self.header_keys, self.header_values, self.secret_headers)
+
     def render(self) -> dict[str, Any]:
-        notes = dict(self.notes)
-        headers = tuple((header_name(key), value) for key, value in zip(self.header_keys, self.header_values)
-                        if value or key not in CONTENT_KEYS)
-        return {
-            "at": self.at.instant().isoformat(),
-            "provider": self.provider,
-            "endpoint": notes.pop("endpoint", None),
-            "order_id": notes.pop("order_id", None),
-            "merchant": notes.pop("merchant", None),
-            "method": self.method.upper(),
-            "path": path_of(self.path_info),
-            "query": self.query,
-            "request": {"headers": dict(redact_header_set(headers, self.secret_headers)),
-                        "body": _text(self.request_body, self.request_length)},
-            "status": self.status,
-            "response": {"headers": dict(self.response_headers.items()),
-                         "body": _text(self.response_body, self.response_length)},
-            "duration_ms": self.duration_ms,
-            "notes": notes,
-        }
+        return _entry(self.at.instant().isoformat(), self.provider, self.notes, self.method, self.path_info,
+                      self.query, self.request_headers(), self.request_body, self.request_length, self.status,
+                      self.response_headers.items(), self.response_body, self.response_length,
+                      self.duration_ms)
+
+    def packed(self) -> tuple:
+        """The draft as plain values (str, bytes, numbers, tuples, the notes' dict) for a store
+        that encodes entries with `marshal`: credentials masked now — a file never holds one —
+        the rest named and formatted only when the entry is read (`unpacked`)."""
+        return (self.at.instant().isoformat(), self.provider, self.notes, self.method, self.path_info,
+                self.query, self.request_headers(), self.request_body, self.request_length,
+                self.status, tuple(self.response_headers.items()), self.response_body,
+                self.response_length, self.duration_ms)
+
+
+@lru_cache(maxsize=1024)
+def _shown_headers(keys: tuple[str, ...], values: tuple[str, ...], secret: frozenset) -> tuple[tuple[str, str], ...]:
+    """Headers by name, credentials masked; remembered, as a client sends the same headers
+    call after call (`redact_header_set` keeps the same bound)."""
+    headers = tuple((header_name(key), value) for key, value in zip(keys, values)
+                    if value or key not in CONTENT_KEYS)
+    return tuple(redact_header_set(headers, secret).items())
+
+
+def unpacked(packed: tuple) -> dict[str, Any]:
+    """The entry of a `Draft.packed()`."""
+    return _entry(*packed)
+
+
+def _entry(at: str, provider: str, notes: dict, method: str, path_info: str, query: str,
+           request_headers, request_body, request_length: int, status: int | None, response_headers,
+           response_body, response_length: int, duration_ms: float) -> dict[str, Any]:
+    notes = dict(notes)
+    return {
+        "at": at,
+        "provider": provider,
+        "endpoint": notes.pop("endpoint", None),
+        "order_id": notes.pop("order_id", None),
+        "merchant": notes.pop("merchant", None),
+        "method": method.upper(),
+        "path": path_of(path_info),
+        "query": query,
+        "request": {"headers": dict(request_headers), "body": _text(request_body, request_length)},
+        "status": status,
+        "response": {"headers": dict(response_headers), "body": _text(response_body, response_length)},
+        "duration_ms": duration_ms,
+        "notes": notes,
+    }
 
 
 def rendered(entry) -> dict[str, Any]:
     """A journal entry as a dict, whether it came as one or as a `Draft`."""
     return entry if isinstance(entry, dict) else entry.render()
+
+
+def json_copy(entry: dict) -> dict:
+    """The entry as a JSON store gives it back. A value JSON cannot hold (a store that encodes
+    on write would have refused the entry) is shown as its repr, rather than leaving the
+    journal unreadable."""
+    try:
+        return json.loads(compact(entry))
+    except (TypeError, ValueError):
+        return json.loads(json.dumps(entry, default=repr, ensure_ascii=False))
 
 
 def _text(data: bytes | str, length: int) -> str:

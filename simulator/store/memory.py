@@ -37,7 +37,7 @@ from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
 from ..compact_json import compact
-from ..journal import rendered
+from ..journal import json_copy, rendered
 from ..orders import Order, Transition
 from . import codec
 from .base import (ClockState, DEFAULT_TENANT, DeliveryRecord, DuplicateOrder, FaultRecord,
@@ -431,7 +431,7 @@ class MemoryRun:
             kept = list(run.journal) if run else []
         if cap is not None:
             kept = kept[-cap:] if cap > 0 else []
-        return [{**_json_copy(rendered(entry)), "id": entry_id} for entry_id, entry in kept]
+        return [{**json_copy(rendered(entry)), "id": entry_id} for entry_id, entry in kept]
 
     def journal_clear(self) -> int:
         with self._lock:
@@ -579,16 +579,6 @@ class MemoryRun:
         deliveries = self.store._deliveries
         for delivery_id in [i for i, row in deliveries.items() if row[0] == self.tenant]:
             del deliveries[delivery_id]
-
-
-def _json_copy(entry: dict) -> dict:
-    """The entry as a JSON store gives it back. A value JSON cannot hold (a store that encodes
-    on write would have refused the entry) is shown as its repr, rather than leaving the
-    journal unreadable."""
-    try:
-        return json.loads(compact(entry))
-    except (TypeError, ValueError):
-        return json.loads(json.dumps(entry, default=repr, ensure_ascii=False))
 
 
 def _faults(specs: list[dict]) -> dict[str, list]:
