@@ -6,7 +6,7 @@
 # Inside the container it binds 0.0.0.0 (the only way a published port reaches it), so /_sim
 # needs SIM_ADMIN_TOKEN: without it the server refuses to start (SIM_INSECURE_CONTROL=1
 # opens /_sim to whoever reaches the port). Other settings: SIM_SCENARIO (a bundled name, or
-# a file under /scenarios mounted by you), SIM_STORE (memory, sqlite:/data/run.db,
+# a file under /scenarios mounted by you), SIM_STORE (memory, sqlite:/data/run.db, lmdb:/data/run.lmdb,
 # redis://redis:6379/0), SIM_WORKERS, SIM_TENANT_IDLE_TIMEOUT… (README, "Settings").
 FROM python:3.11-slim
 

@@ -3,6 +3,7 @@
     payment-sandbox                             # default scenario on http://127.0.0.1:8080
     payment-sandbox --port 0 --scenario expired-orders --store sqlite:sim.db
     payment-sandbox --workers 4 --store sqlite:sim.db    # 4 processes, one shared run
+    payment-sandbox --workers 4                          # the same on a private LMDB file
     payment-sandbox --store redis://127.0.0.1:6379/0     # a run shared by several hosts
     payment-sandbox validate my-scenario.yaml   # exit 1 with the errors if invalid
 
@@ -86,7 +87,7 @@ def _raise_open_files_limit() -> None:
 
 def _prepare_store(settings: Settings):
     """Make sure the store holds a run (load the scenario unless one is there to join) before
-    any worker starts; with several workers, the memory store becomes a private SQLite file.
+    any worker starts; with several workers, the memory store becomes a private LMDB file.
     Returns the settings the workers start with, a note for the banner, and — for one
     process — the app itself (a memory store lives only in it)."""
     from simulator.app import create_app
@@ -95,9 +96,9 @@ def _prepare_store(settings: Settings):
     if settings.workers > 1 and check_url(settings.store) == MEMORY:
         directory = tempfile.mkdtemp(prefix="payment-sandbox-")
         atexit.register(shutil.rmtree, directory, ignore_errors=True)
-        path = os.path.join(directory, "run.db")
-        settings = Settings(**{**settings.__dict__, "store": f"sqlite:{path}", "store_durable": False})
-        note = (f" (memory store with {settings.workers} workers: a private SQLite file {path}, "
+        path = os.path.join(directory, "run.lmdb")
+        settings = Settings(**{**settings.__dict__, "store": f"lmdb:{path}", "store_durable": False})
+        note = (f" (memory store with {settings.workers} workers: a private LMDB file {path}, "
                 "deleted at exit)")
     app = create_app(settings)
     if settings.workers == 1:
@@ -205,12 +206,12 @@ def _server_flags(parser: argparse.ArgumentParser, default) -> None:
                         help="a bundled scenario's name (listed below) or a path to a YAML file "
                              "(default: default)")
     parser.add_argument("--store", default=default,
-                        help="'memory' (default), 'sqlite:PATH' (a file: processes on this host "
-                             "share it, a restart keeps every order) or 'redis://HOST:PORT/DB' "
-                             "(hosts share it)")
+                        help="'memory' (default), 'sqlite:PATH' or 'lmdb:PATH' (a file: processes "
+                             "on this host share it, a restart keeps every order) or "
+                             "'redis://HOST:PORT/DB' (hosts share it)")
     parser.add_argument("--workers", type=int, default=default,
                         help=f"processes serving the port, sharing one run, 1-{MAX_WORKERS} (default 1; "
-                             "with the memory store, more than 1 uses a private SQLite file)")
+                             "with the memory store, more than 1 uses a private LMDB file)")
     parser.add_argument("--fresh", action="store_true", default=default,
                         help="discard a run the store already holds and load --scenario")
     parser.add_argument("--insecure-control", action="store_true", default=default,

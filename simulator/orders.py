@@ -77,6 +77,14 @@ class Order:
         object.__setattr__(changed, "__dict__", fields)     # frozen: not through __setattr__
         return changed
 
+    @staticmethod
+    def of(fields: dict[str, Any]) -> "Order":
+        """An Order holding `fields` (every field, as a store decoded them; not checked), made
+        as `evolve` makes its copies: ~3 µs less than the frozen __init__."""
+        order = object.__new__(Order)
+        object.__setattr__(order, "__dict__", fields)
+        return order
+
     def to_dict(self, zone=None) -> dict:
         """The order as JSON-ready values; times shown in `zone` (a tzinfo) when given."""
         def shown(moment: datetime | None) -> str | None:

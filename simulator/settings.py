@@ -29,9 +29,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     scenario: str = "default"          # a bundled scenario name or a path to a YAML file
-    store: str = "memory"              # "memory", "sqlite:PATH" or "redis://HOST:PORT/DB"
-    store_durable: bool = True         # a SQLite file's commits reach the disk before a checkpoint
-                                       # goes on (off for the private file of --workers: store/sqlite.py)
+    store: str = "memory"              # "memory", "sqlite:PATH", "lmdb:PATH" or "redis://HOST:PORT/DB"
+    store_durable: bool = True         # a store file's commits are waited onto the disk (off for
+                                       # the private file of --workers: store/sqlite.py, store/lmdb.py)
     workers: int = 1                   # processes serving the port (they share the store)
     fresh: bool = False                # discard a run the store already holds; load the scenario
     journal_cap: int = 5000            # newest N request/response pairs kept

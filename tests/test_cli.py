@@ -80,12 +80,12 @@ def test_restart_on_a_sqlite_file_keeps_orders_and_history(tmp_path):
     assert kept.status_code == 200
 
 
-def test_workers_on_the_memory_store_get_a_private_throwaway_sqlite_file():
+def test_workers_on_the_memory_store_get_a_private_throwaway_lmdb_file():
     from simulator.cli import _prepare_store
     from simulator.settings import Settings
     settings, note, app = _prepare_store(Settings(workers=2, store="memory", port=0))
-    assert settings.store.startswith("sqlite:") and settings.store_durable is False and app is None
-    assert "deleted at exit" in note
+    assert settings.store.startswith("lmdb:") and settings.store_durable is False and app is None
+    assert "private LMDB file" in note and "deleted at exit" in note
     named, _, _ = _prepare_store(Settings(workers=2, store=settings.store, port=0))
     assert named.store_durable is True
 
@@ -98,7 +98,7 @@ def test_bad_scenario_exits_nonzero_with_the_error():
 
 
 def test_a_bad_store_is_a_one_line_error_with_exit_code_2(tmp_path):
-    for store, says in [("postgres://x", "expected 'memory', 'sqlite:PATH' or 'redis://HOST:PORT/DB'"),
+    for store, says in [("postgres://x", "expected 'memory', 'sqlite:PATH', 'lmdb:PATH' or 'redis://HOST:PORT/DB'"),
                         ("redis://localhost:notaport/0", "--store 'redis://localhost:notaport/0'"),
                         ("redis://127.0.0.1:1/0", "cannot reach"),
                         ("sqlite:/proc/self/no/such.db", "cannot open it")]:

@@ -1,5 +1,6 @@
-"""Several processes, one simulator: `python run.py --workers N` on a SQLite file or Redis,
-and two `run.py` instances sharing one Redis. Real processes and real servers throughout;
+"""Several processes, one simulator: `python run.py --workers N` on a SQLite file, an LMDB
+file (named, or the private one of the memory store) or Redis, and two `run.py` instances
+sharing one Redis. Real processes and real servers throughout;
 requests go to the shared port and land on whichever worker the kernel picks, so each
 check repeats a call until several different workers (`/_sim/health` pids) answered."""
 
@@ -47,18 +48,32 @@ def pids_of(url: str, calls: int = 200) -> set[int]:
                             range(calls)))
 
 
-@pytest.fixture(params=["sqlite", "redis"])
-def store_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:{tmp_path / 'run.db'}"
+FILE_STORES = ["sqlite", "lmdb"]
+
+
+def file_store(kind: str, tmp_path: Path) -> str:
+    return {"sqlite": f"sqlite:{tmp_path / 'run.db'}", "lmdb": f"lmdb:{tmp_path / 'run.lmdb'}"}[kind]
+
+
+def store_of(kind: str, request, tmp_path: Path) -> str:
+    if kind in FILE_STORES:
+        return file_store(kind, tmp_path)
     server = request.getfixturevalue("redis_server")
     server.flush()
     return server.url
 
 
-@pytest.fixture
-def workers(store_url):
-    with SimProcess("--workers", "4", "--store", store_url, "--fresh") as sim:
+@pytest.fixture(params=[*FILE_STORES, "redis"])
+def store_url(request, tmp_path):
+    return store_of(request.param, request, tmp_path)
+
+
+@pytest.fixture(params=[*FILE_STORES, "redis", "private"])
+def workers(request, tmp_path):
+    """Four workers on one store; "private": on the memory store, which `--workers` turns
+    into a private LMDB file."""
+    store = "memory" if request.param == "private" else store_of(request.param, request, tmp_path)
+    with SimProcess("--workers", "4", "--store", store, "--fresh") as sim:
         yield sim
 
 
@@ -177,8 +192,9 @@ def test_racing_pay_and_cancel_never_both_win(store_url, tmp_path):
         assert [h["event"] for h in order["history"]] == ["create", kind]
 
 
-def test_kill_9_loses_no_acknowledged_change(tmp_path):
-    store = f"sqlite:{tmp_path / 'run.db'}"
+@pytest.mark.parametrize("kind", FILE_STORES)
+def test_kill_9_loses_no_acknowledged_change(kind, tmp_path):
+    store = file_store(kind, tmp_path)
     acknowledged, stop = [], False
     with SimProcess("--workers", "4", "--store", store, "--fresh",
                     "--scenario", scenario_file(tmp_path, 600)) as sim:
@@ -210,9 +226,10 @@ def test_kill_9_loses_no_acknowledged_change(tmp_path):
     assert lost == [] and len(final) == 600
 
 
-def test_one_notification_per_transition_with_four_workers(tmp_path):
+@pytest.mark.parametrize("kind", FILE_STORES)
+def test_one_notification_per_transition_with_four_workers(kind, tmp_path):
     with Receiver() as receiver, SimProcess(
-            "--workers", "4", "--store", f"sqlite:{tmp_path / 'run.db'}", "--fresh",
+            "--workers", "4", "--store", file_store(kind, tmp_path), "--fresh",
             "--scenario", scenario_file(tmp_path, 50, f"{receiver.url}/hook"),
             env={"SIM_WEBHOOK_TIME_SCALE": "0.000001"}) as sim:
         orders = [o["order_id"] for o in requests.get(f"{sim.url}/_sim/orders", timeout=10).json()["orders"]]
@@ -246,8 +263,9 @@ def test_two_instances_on_one_redis_behave_as_one(redis_server):
         assert first_pid != second_pid
 
 
-def test_a_restart_joins_the_run_and_fresh_reloads_it(tmp_path):
-    store = f"sqlite:{tmp_path / 'run.db'}"
+@pytest.mark.parametrize("kind", FILE_STORES)
+def test_a_restart_joins_the_run_and_fresh_reloads_it(kind, tmp_path):
+    store = file_store(kind, tmp_path)
     with SimProcess("--store", store) as sim:
         requests.post(f"{sim.url}/v2/MT-VA-BCA-PENDING/cancel", headers=AUTH, timeout=5)
     with SimProcess("--store", store, "--scenario", "expired-orders") as joined:

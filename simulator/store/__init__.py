@@ -3,6 +3,9 @@
 
 - `memory` — Python dicts in this process (`memory.py`): one process, nothing survives it;
 - `sqlite:PATH` — a SQLite file in WAL mode: many processes on one host, kept across restarts;
+- `lmdb:PATH` — an LMDB file: many processes on one host, kept across restarts, and much
+  cheaper to share than SQLite (`lmdb.py` says why); `--workers N` on the memory store
+  runs on a private one;
 - `redis://HOST:PORT/DB` — Redis: many processes on many hosts.
 """
 
@@ -20,23 +23,27 @@ def check_url(url: str) -> str:
     """`url` if it names a store, else ValueError with a one-line reason naming --store."""
     if url in (MEMORY, ":memory:", "sqlite::memory:"):
         return MEMORY
-    if url.startswith("sqlite:") and len(url) > len("sqlite:"):
-        return url
+    for scheme in ("sqlite:", "lmdb:"):
+        if url.startswith(scheme) and len(url) > len(scheme):
+            return url
     if url.startswith(("redis://", "rediss://", "unix://")):
         from .redis import parse_url
         parse_url(url)
         return url
-    raise ValueError(f"--store {url!r}: expected 'memory', 'sqlite:PATH' or 'redis://HOST:PORT/DB'")
+    raise ValueError(f"--store {url!r}: expected 'memory', 'sqlite:PATH', 'lmdb:PATH' or 'redis://HOST:PORT/DB'")
 
 
 def open_store(url: str, durable: bool = True) -> Store:
     """Connect to the store `url` names; StoreUnavailable (one line) if it cannot be used.
-    `durable=False`: a SQLite file that need not survive a machine crash (store/sqlite.py)."""
+    `durable=False`: a file that need not survive a machine crash (store/sqlite.py, lmdb.py)."""
     url = check_url(url)
     if url == MEMORY:
         return MemoryStore()
     if url.startswith("sqlite:"):
         return SQLiteStore(url[len("sqlite:"):], durable=durable)
+    if url.startswith("lmdb:"):
+        from .lmdb import LMDBStore
+        return LMDBStore(url[len("lmdb:"):], durable=durable)
     from .redis import RedisStore
     return RedisStore(url)
 

@@ -1,5 +1,5 @@
 """The run-state contract (`simulator.store.base`), the same tests for every backend: the
-memory store, SQLite in memory and in a file, and a real Redis. Concurrency is real (threads racing on one
+memory store, SQLite in memory and in a file, an LMDB file, and a real Redis. Concurrency is real (threads racing on one
 store); the tests of several processes sharing a store are in tests/test_scale_out.py."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pytest
 
 from simulator.orders import Order, Transition
 from simulator.store import memory as memory_store
+from simulator.store.lmdb import LMDBStore
 from simulator.store import (ClockState, DeliveryRecord, DuplicateOrder, MemoryStore, SQLiteStore,
                              StoreUnavailable, check_url, open_store)
 
@@ -38,7 +39,7 @@ def race(work, threads: int) -> None:
         thread.join()
 
 
-@pytest.fixture(params=["memory", "memory-packed", "sqlite-memory", "sqlite-file", "redis"])
+@pytest.fixture(params=["memory", "memory-packed", "sqlite-memory", "sqlite-file", "lmdb-private", "redis"])
 def store(request, tmp_path):
     if request.param.startswith("memory"):
         if request.param == "memory-packed":     # orders kept as a large run keeps them
@@ -49,6 +50,8 @@ def store(request, tmp_path):
         opened = SQLiteStore(":memory:")
     elif request.param == "sqlite-file":
         opened = open_store(f"sqlite:{tmp_path / 'run.db'}")
+    elif request.param == "lmdb-private":      # as `--workers N` on the memory store opens it
+        opened = open_store(f"lmdb:{tmp_path / 'run.lmdb'}", durable=False)
     else:
         server = request.getfixturevalue("redis_server")
         server.flush()
@@ -493,8 +496,9 @@ def test_a_run_too_large_keeps_no_snapshot(store, monkeypatch):
     monkeypatch.setattr(redis_store, "SNAPSHOT_MAX_ORDERS", 2)
     run = store.run("big")
     run.start("{}", "1", CLOCK, [order("A"), order("B"), order("C")], [], T0)
-    # the memory store's snapshot shares the orders (a pointer each): every run keeps one
-    assert run.has_snapshot() is isinstance(store, MemoryStore) and run.count() == 3
+    # the memory and LMDB stores read loaded orders from the snapshot itself (changes are kept
+    # beside it): every run keeps one
+    assert run.has_snapshot() is isinstance(store, (MemoryStore, LMDBStore)) and run.count() == 3
     small = store.run("small")
     small.start("{}", "1", CLOCK, [order("A")], [], T0)
     assert small.has_snapshot() is True
