@@ -17,23 +17,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask import Flask, Response  # noqa: E402
 
-from simulator.serving import create_server, run_loop, serve_workers, settle  # noqa: E402
+from simulator.serving import create_server, pin_to_core, run_loop, serve_workers, settle  # noqa: E402
 from simulator.settings import Settings  # noqa: E402
 
 
-def echo_app(size: int) -> Flask:
+def echo_app(size: int, settings: Settings | None = None) -> Flask:
     body = json.dumps({"status_code": "200", "status_message": "Success, transaction is canceled",
                        "pad": "x" * max(0, size - 80)}, separators=(",", ":"))
     app = Flask("echo")
 
     class Box:        # what WaitressWorker reads from an app: settings, a dispatcher to start
-        settings = Settings()
-
         class dispatcher:
             @staticmethod
             def start():
                 pass
-    app.extensions["sandbox"] = Box()
+    box = Box()
+    box.settings = settings or Settings.from_env()      # SIM_THREADS, SIM_PIN_CORES as run.py reads them
+    app.extensions["sandbox"] = box
 
     @app.post("/<path:anything>")
     def echo(anything):
@@ -49,14 +49,16 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--threads", type=int, default=Settings.threads, help="per process, as run.py's")
     args = parser.parse_args()
-    settings = Settings(port=args.port, workers=args.workers, threads=args.threads)
+    settings = Settings.from_env(port=args.port, workers=args.workers, threads=args.threads)
     if args.workers > 1:
-        serve_workers(settings, lambda: echo_app(args.size),
+        serve_workers(settings, lambda: echo_app(args.size, settings),
                       lambda url: print(f"listening on {url}", flush=True))
         return 0
-    server = create_server(echo_app(args.size), port=args.port, threads=settings.threads,
+    server = create_server(echo_app(args.size, settings), port=args.port, threads=settings.threads,
                            connection_limit=settings.connection_limit, idle_timeout=settings.idle_timeout)
     print(f"listening on http://127.0.0.1:{server.effective_port}", flush=True)
+    if settings.pin_cores:
+        pin_to_core(-1)                 # as run.py does
     settle()
     run_loop(server)
     return 0

@@ -157,7 +157,7 @@ def serve(args: argparse.Namespace) -> int:
         serve_workers(settings, lambda: create_app(settings), ready)
         return 0
 
-    from simulator.serving import create_server, run_loop, settle
+    from simulator.serving import create_server, pin_to_core, run_loop, settle
     try:
         server = create_server(app, host=settings.host, port=settings.port, threads=settings.threads,
                                connection_limit=settings.connection_limit,
@@ -166,6 +166,8 @@ def serve(args: argparse.Namespace) -> int:
         return _fail(f"--host {settings.host} --port {settings.port}: cannot listen: {exc.strerror or exc}")
     banner(f"http://{settings.host}:{server.effective_port}", app)
     app.extensions["sandbox"].dispatcher.start()
+    if settings.pin_cores:
+        pin_to_core(-1)
     settle()
     try:
         run_loop(server)

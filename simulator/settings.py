@@ -39,6 +39,7 @@ class Settings:
     max_body_bytes: int = ONE_MIB      # larger request bodies get the provider's 413/400
     threads: int = 16                  # waitress worker threads per process (the app runs one at a
                                        # time: simulator/gate.py; delayed calls wait side by side)
+    pin_cores: bool = True             # each serving process keeps to one CPU core (serving.pin_to_core)
     connection_limit: int = 1000       # open connections per process (idle ones included)
     idle_timeout: int = 30             # seconds before a connection with no request in progress is closed
     fault_hang_cap: float = 60         # seconds an injected `hang` may hold a connection

@@ -8,6 +8,17 @@ import contextlib
 from simulator.serving import BackgroundServer
 
 
+def pids_of(url: str, calls: int = 200) -> set[int]:
+    """The pids that answered `calls` health checks, 8 at a time (so that several workers
+    are busy at once: the kernel hands a new connection to whichever worker accepts first)."""
+    import concurrent.futures
+
+    import requests
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        return set(pool.map(lambda _: requests.get(f"{url}/_sim/health", timeout=5).json()["pid"],
+                            range(calls)))
+
+
 @contextlib.contextmanager
 def serve(app, threads: int = 16):
     with BackgroundServer(app, threads=threads) as server:

@@ -17,7 +17,7 @@ import requests
 
 from simulator.receiver import Receiver
 
-from .live import SimProcess
+from .live import SimProcess, pids_of
 
 AUTH = {"Authorization": "Basic " + base64.b64encode(b"SB-Mid-server-SIMULATOR-KEY:").decode()}
 PIVOT = {"X-MERCHANT-ID": "7d2c1e4a-0b6f-4c1d-9a3e-5f8b2c7d1e90",
@@ -38,14 +38,6 @@ orders:
   - generate: {{provider: midtrans, count: {pending}, statuses: {{pending: 1}}, channels: [bank_transfer]}}
 """)
     return str(path)
-
-
-def pids_of(url: str, calls: int = 200) -> set[int]:
-    """The pids that answered `calls` health checks, 8 at a time (so that several workers
-    are busy at once: the kernel hands a new connection to whichever worker accepts first)."""
-    with concurrent.futures.ThreadPoolExecutor(8) as pool:
-        return set(pool.map(lambda _: requests.get(f"{url}/_sim/health", timeout=5).json()["pid"],
-                            range(calls)))
 
 
 FILE_STORES = ["sqlite", "lmdb"]

@@ -1,17 +1,19 @@
 """The server under hostile connection patterns, with real processes and sockets: a hundred
 requests held by `hang` faults and two hundred idle half-open connections (slowloris) must
-not slow anything else down, and idle connections are closed after `SIM_IDLE_TIMEOUT`."""
+not slow anything else down, and idle connections are closed after `SIM_IDLE_TIMEOUT`. Each
+serving process keeps to one CPU core."""
 
 from __future__ import annotations
 
 import base64
+import os
 import socket
 import time
 
 import pytest
 import requests
 
-from .live import SimProcess
+from .live import SimProcess, pids_of
 
 AUTH = base64.b64encode(b"SB-Mid-server-SIMULATOR-KEY:").decode()
 HANGING = (f"GET /v2/MT-VA-BCA-PENDING/status HTTP/1.1\r\nHost: x\r\nAuthorization: Basic {AUTH}\r\n\r\n").encode()
@@ -87,3 +89,25 @@ def test_a_reset_fault_is_a_reset_under_several_workers():
         entries = requests.get(f"{sim.url}/_sim/journal?endpoint=status", timeout=5).json()["entries"]
         assert [e["status"] for e in entries] == [None] * 6
         assert all(e["notes"]["fault"]["action"] == "reset" for e in entries)
+
+
+# -- each serving process on one core (serving.pin_to_core) ------------------------------------
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="no CPU affinity on this system")
+def test_a_served_process_keeps_to_one_core_unless_told_not_to():
+    with SimProcess() as sim:
+        pid = requests.get(f"{sim.url}/_sim/health", timeout=5).json()["pid"]
+        assert len(os.sched_getaffinity(pid)) == 1
+    with SimProcess(env={"SIM_PIN_CORES": "0"}) as sim:
+        pid = requests.get(f"{sim.url}/_sim/health", timeout=5).json()["pid"]
+        assert os.sched_getaffinity(pid) == os.sched_getaffinity(0)
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="no CPU affinity on this system")
+def test_workers_each_keep_to_a_core_of_their_own():
+    with SimProcess("--workers", "2") as sim:
+        pids = pids_of(sim.url)
+        cores = [os.sched_getaffinity(pid) for pid in pids]
+    assert len(pids) == 2 and all(len(c) == 1 for c in cores)
+    if len(os.sched_getaffinity(0)) >= 2:
+        assert cores[0] != cores[1]
