@@ -28,9 +28,9 @@ How it is laid out — named databases in one environment, every key starting wi
   order_id), for finding an order without its merchant or by transaction id, first
   inserted first; `by_seq`: seq → (provider, merchant, order_id, transaction_id), the
   insertion order `list` pages through;
-- `journal` (ids from one counter for all tenants), `faults`, `replays`, `records`,
-  `secrets`, `sequences`, `counters`; `deliveries`: the outbox of every tenant (rows as the
-  memory store keeps them), `tenants`: the registry.
+- `journal` (ids from a sequence of the tenant's, never given twice), `faults`, `replays`,
+  `records`, `secrets`, `sequences`; `counters` (the outbox's ids); `deliveries`: the outbox
+  of every tenant (rows as the memory store keeps them), `tenants`: the registry.
 
 Every write is one LMDB write transaction: another process sees all of it or none of it.
 Compare-and-set reads the stored version and writes inside one transaction.
@@ -62,8 +62,9 @@ MAX_READERS = 1024         # read transactions open at once, all processes toget
 _NAMES = ("runs", "docs", "loaded", "changed", "lookup", "by_seq", "journal", "faults", "replays",
           "records", "secrets", "sequences", "counters", "deliveries", "tenants")
 _PER_TENANT = ("runs", "docs", "loaded", "changed", "lookup", "by_seq", "journal", "faults",
-               "replays", "records", "counters")      # secrets and sequences outlive a load
+               "replays", "records")      # secrets and sequences (journal ids among them) outlive a load
 _GLOBAL = b"\xff"                   # counters of the whole store (no text part starts with 0xff)
+_JOURNAL_IDS = b"\0journal"          # a tenant's journal sequence (no `_part` starts with \0j)
 
 
 def _part(text: str) -> bytes:
@@ -405,7 +406,7 @@ class LMDBRun:
                 for kind, text in ((b"i", order_id), (b"t", transaction_id)):
                     txn.delete(self._lookup_key(provider, kind, text, merchant, seq), db=lookup)
                 txn.delete(key, db=by_seq)
-            self._clear(txn, ("changed", "journal", "faults", "replays", "records", "counters"))
+            self._clear(txn, ("changed", "journal", "faults", "replays", "records"))
             self._put_faults(txn, faults)
             record = record._replace(epoch=record.epoch + 1, faults_version=record.faults_version + 1,
                                      fault_count=len(faults), clock_frozen=clock.frozen,
@@ -568,22 +569,17 @@ class LMDBRun:
 
     # -- journal -------------------------------------------------------------------------
     def journal_add(self, entry, cap: int) -> int:
-        """The entry kept as `_journal_value` encodes it; the oldest beyond `cap` go in the
-        same transaction."""
-        text = _journal_value(entry)
-        journal, counters = self.db["journal"], self.db["counters"]
-        count_key = self.prefix + b"journal"
+        """The entry kept as `_journal_value` encodes it, under the tenant's next journal id
+        (a sequence that outlives loads and resets, so an id is never given twice); the entry
+        `cap` ids older goes in the same transaction, so with one cap the newest `cap` stay."""
+        value = _journal_value(entry)
+        ids, prefix = self.db["sequences"], self.prefix
         with self.store.write() as txn:
-            entry_id = self.store.next_id(txn, b"journal")
-            txn.put(self.prefix + _seq8(entry_id), text, db=journal)
-            count = int(txn.get(count_key, b"0", db=counters)) + 1
-            if count > cap:
-                cursor = txn.cursor(db=journal)
-                cursor.set_range(self.prefix)
-                while count > cap and cursor.key().startswith(self.prefix):
-                    cursor.delete()
-                    count -= 1
-            txn.put(count_key, b"%d" % count, db=counters)
+            entry_id = int(txn.get(prefix + _JOURNAL_IDS, b"0", db=ids)) + 1
+            txn.put(prefix + _JOURNAL_IDS, b"%d" % entry_id, db=ids)
+            txn.put(prefix + _seq8(entry_id), value, db=self.db["journal"])
+            if entry_id > cap:
+                txn.delete(prefix + _seq8(entry_id - cap), db=self.db["journal"])
         return entry_id
 
     def journal(self, cap: int | None = None) -> list[dict]:
@@ -595,7 +591,6 @@ class LMDBRun:
 
     def journal_clear(self) -> int:
         with self.store.write() as txn:
-            txn.delete(self.prefix + b"journal", db=self.db["counters"])
             return _delete_prefixed(txn, self.db["journal"], self.prefix)
 
     # -- faults: prefix + id → (position, spec JSON, matched, fired) ----------------------
