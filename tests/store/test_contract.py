@@ -271,6 +271,16 @@ def test_racing_compare_and_sets_have_one_winner(run):
     assert len(wins) == 1 and run.get("toy", "m1", "A").status == f"s{wins[0]}"
 
 
+def test_ids_of_any_length_and_content_are_found_or_not_found(run):
+    long_id = "L" * 3_000 + "\0é"                   # far past LMDB's 511-byte keys, with a NUL
+    assert run.find("toy", long_id) is None and run.get("toy", "m1", long_id) is None
+    run.insert(order(long_id))
+    run.insert(order("L" * 3_000 + "\0e"))          # differs only after the first 3,000 characters
+    assert run.get("toy", "m1", long_id).order_id == long_id
+    assert run.find("toy", f"tx-{long_id}").order_id == long_id
+    assert run.find("toy", "A\0", "m1") is None and run.find("toy", "") is None
+
+
 # -- journal --------------------------------------------------------------------------------
 
 def test_the_journal_keeps_the_newest_entries_up_to_its_cap(run):
@@ -440,6 +450,23 @@ def test_an_unreachable_redis_is_a_one_line_error():
 def test_an_unwritable_sqlite_path_is_a_one_line_error(tmp_path):
     with pytest.raises(StoreUnavailable, match="--store sqlite:"):
         open_store(f"sqlite:{tmp_path}/no/such/dir/run.db")
+
+
+@pytest.mark.parametrize("path", ["no/such/dir/run.lmdb", "."])
+def test_an_unusable_lmdb_path_is_a_one_line_error(tmp_path, path):
+    with pytest.raises(StoreUnavailable, match="--store lmdb:.*: cannot open it") as refused:
+        open_store(f"lmdb:{tmp_path / path}")
+    assert "\n" not in str(refused.value)
+
+
+def test_a_named_lmdb_file_waits_for_the_disk_and_a_throwaway_one_does_not(tmp_path):
+    named, throwaway = open_store(f"lmdb:{tmp_path}/a.lmdb"), open_store(f"lmdb:{tmp_path}/b.lmdb", durable=False)
+    try:
+        assert (named.env.flags()["sync"], named.env.flags()["writemap"]) == (True, False)
+        assert (throwaway.env.flags()["sync"], throwaway.env.flags()["writemap"]) == (False, True)
+    finally:
+        named.close()
+        throwaway.close()
 
 
 def test_a_named_sqlite_file_waits_for_the_disk_and_a_throwaway_one_does_not(tmp_path):
