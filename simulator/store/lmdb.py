@@ -53,7 +53,7 @@ import lmdb
 from ..compact_json import compact
 from ..journal import json_copy, unpacked
 from ..orders import Order, Transition
-from . import codec
+from . import codec, outbox_rows
 from .base import (ClockState, DEFAULT_TENANT, DeliveryRecord, DuplicateOrder, FaultRecord,
                    Remembered, RunMeta, StoreUnavailable, TenantRecord)
 
@@ -150,40 +150,27 @@ class LMDBStore:
 
     def claim_delivery(self, wall_now: float, lease: float) -> tuple[str, DeliveryRecord] | None:
         with self.write() as txn:
-            first_pending: dict[tuple, int] = {}          # an order's earliest pending delivery
-            due = []
-            for delivery_id, row in self._deliveries(txn):
-                if row[_D_STATUS] != "pending":
-                    continue
-                first = first_pending.setdefault((row[0], *row[1:4]), delivery_id)
-                if first == delivery_id and row[_D_DUE] <= wall_now and row[_D_LEASE] <= wall_now:
-                    due.append((row[_D_DUE], delivery_id, row))
-            if not due:
+            claimed = outbox_rows.claimable(self._deliveries(txn), wall_now)
+            if claimed is None:
                 return None
-            _, delivery_id, row = min(due, key=lambda d: d[:2])
-            row[_D_LEASE] = wall_now + lease
+            delivery_id, row = claimed
+            row[outbox_rows.LEASE] = wall_now + lease
             txn.put(_seq8(delivery_id), marshal.dumps(row), db=self.db["deliveries"])
-        return row[0], _delivery(delivery_id, row)
+        return row[outbox_rows.TENANT], outbox_rows.delivery_of(delivery_id, row)
 
     def finish_attempt(self, tenant: str, delivery_id: int, attempt: dict,
                        retry_at: float | None, retry_due_at: str | None, final: str | None) -> None:
         with self.write() as txn:
             stored = txn.get(_seq8(delivery_id), db=self.db["deliveries"])
             row = marshal.loads(stored) if stored is not None else None
-            if row is None or row[0] != tenant or row[_D_STATUS] != "pending":
+            if row is None or row[outbox_rows.TENANT] != tenant or row[outbox_rows.STATUS] != outbox_rows.PENDING:
                 return   # reset (or tenant dropped) while the attempt was in flight
-            row[_D_ATTEMPTS] = compact([*json.loads(row[_D_ATTEMPTS]), attempt])
-            row[_D_LEASE] = 0.0
-            if final is None:
-                row[_D_DUE], row[_D_DUE_AT] = retry_at, retry_due_at
-            else:
-                row[_D_STATUS] = final
+            outbox_rows.record_attempt(row, attempt, retry_at, retry_due_at, final)
             txn.put(_seq8(delivery_id), marshal.dumps(row), db=self.db["deliveries"])
 
     def next_due(self) -> float | None:
         with self.read() as txn:
-            return min((max(row[_D_DUE], row[_D_LEASE]) for _, row in self._deliveries(txn)
-                        if row[_D_STATUS] == "pending"), default=None)
+            return outbox_rows.next_due(row for _, row in self._deliveries(txn))
 
     # -- the tenant registry ------------------------------------------------------------
     def tenant_add(self, name: str, now: float) -> bool:
@@ -220,20 +207,6 @@ class LMDBStore:
 
     def close(self) -> None:
         self.env.close()
-
-
-# a delivery row (as the memory store's): [tenant, provider, merchant, order_id, url, event,
-#   body, headers JSON, due, due_at, status, attempts JSON, redelivery_of, fault JSON, lease]
-_D_DUE, _D_DUE_AT, _D_STATUS, _D_ATTEMPTS, _D_LEASE = 8, 9, 10, 11, 14
-
-
-def _delivery(delivery_id: int, row: list) -> DeliveryRecord:
-    (_, provider, merchant, order_id, url, event, body, headers, due, due_at, status, attempts,
-     redelivery_of, fault, _) = row
-    return DeliveryRecord(provider=provider, merchant=merchant, order_id=order_id, url=url,
-                          event=event, body=body, headers=json.loads(headers), due=due,
-                          due_at=due_at, id=delivery_id, status=status, attempts=json.loads(attempts),
-                          redelivery_of=redelivery_of, fault=json.loads(fault) if fault else None)
 
 
 # An order as stored: its version and sequence number (16 bytes, what a compare-and-set
@@ -719,20 +692,18 @@ class LMDBRun:
 
     # -- webhook outbox ------------------------------------------------------------------
     def delivery_add(self, delivery: DeliveryRecord, cap: int) -> int:
-        row = [self.tenant, delivery.provider, delivery.merchant, delivery.order_id, delivery.url,
-               delivery.event, bytes(delivery.body), compact(dict(delivery.headers)), delivery.due,
-               delivery.due_at, delivery.status, compact(delivery.attempts), delivery.redelivery_of,
-               compact(delivery.fault) if delivery.fault is not None else None, 0.0]
+        row = outbox_rows.row_of(self.tenant, delivery)
         deliveries = self.db["deliveries"]
         with self.store.write() as txn:
             self._started(txn)
             delivery_id = self.store.next_id(txn, b"delivery")
             txn.put(_seq8(delivery_id), marshal.dumps(row), db=deliveries)
-            mine = [(i, r) for i, r in self.store._deliveries(txn) if r[0] == self.tenant]
-            for old_id, old in mine[:max(0, len(mine) - cap)]:   # the finished ones beyond the newest `cap` go
-                if old[_D_STATUS] != "pending":
-                    txn.delete(_seq8(old_id), db=deliveries)
+            for old in outbox_rows.beyond_cap(self._mine(txn), cap):
+                txn.delete(_seq8(old), db=deliveries)
         return delivery_id
+
+    def _mine(self, txn: lmdb.Transaction) -> list[tuple[int, list]]:
+        return [(i, row) for i, row in self.store._deliveries(txn) if row[outbox_rows.TENANT] == self.tenant]
 
     def delivery(self, delivery_id: int) -> DeliveryRecord | None:
         if not 0 <= delivery_id < 2 ** 64:
@@ -740,13 +711,13 @@ class LMDBRun:
         with self.env.begin() as txn:
             stored = txn.get(_seq8(delivery_id), db=self.db["deliveries"])
         row = marshal.loads(stored) if stored is not None else None
-        return _delivery(delivery_id, row) if row is not None and row[0] == self.tenant else None
+        return outbox_rows.delivery_of(delivery_id, row) \
+            if row is not None and row[outbox_rows.TENANT] == self.tenant else None
 
     def deliveries(self) -> list[DeliveryRecord]:
         with self.env.begin() as txn:
-            return [_delivery(i, row) for i, row in self.store._deliveries(txn) if row[0] == self.tenant]
+            return [outbox_rows.delivery_of(i, row) for i, row in self._mine(txn)]
 
     def _drop_deliveries(self, txn: lmdb.Transaction) -> None:
-        for delivery_id, row in list(self.store._deliveries(txn)):
-            if row[0] == self.tenant:
-                txn.delete(_seq8(delivery_id), db=self.db["deliveries"])
+        for delivery_id, _ in self._mine(txn):
+            txn.delete(_seq8(delivery_id), db=self.db["deliveries"])

@@ -39,7 +39,7 @@ from typing import Any, Iterable, Iterator
 from ..compact_json import compact
 from ..journal import json_copy, rendered
 from ..orders import Order, Transition
-from . import codec
+from . import codec, outbox_rows
 from .base import (ClockState, DEFAULT_TENANT, DeliveryRecord, DuplicateOrder, FaultRecord,
                    Remembered, RunMeta, TenantRecord)
 
@@ -144,37 +144,24 @@ class MemoryStore:
     # -- the outbox, across tenants ------------------------------------------------------
     def claim_delivery(self, wall_now: float, lease: float) -> tuple[str, DeliveryRecord] | None:
         with self._lock:
-            first_pending: dict[tuple, int] = {}          # an order's earliest pending delivery
-            for delivery_id, row in self._deliveries.items():
-                if row[_D_STATUS] == "pending":
-                    first_pending.setdefault((row[0], *row[1:4]), delivery_id)
-            due = [(row[_D_DUE], delivery_id) for delivery_id, row in self._deliveries.items()
-                   if row[_D_STATUS] == "pending" and row[_D_DUE] <= wall_now
-                   and row[_D_LEASE] <= wall_now and first_pending[(row[0], *row[1:4])] == delivery_id]
-            if not due:
+            claimed = outbox_rows.claimable(self._deliveries.items(), wall_now)
+            if claimed is None:
                 return None
-            delivery_id = min(due)[1]
-            row = self._deliveries[delivery_id]
-            row[_D_LEASE] = wall_now + lease
-            return row[0], _delivery(delivery_id, row)
+            delivery_id, row = claimed
+            row[outbox_rows.LEASE] = wall_now + lease
+            return row[outbox_rows.TENANT], outbox_rows.delivery_of(delivery_id, row)
 
     def finish_attempt(self, tenant: str, delivery_id: int, attempt: dict,
                        retry_at: float | None, retry_due_at: str | None, final: str | None) -> None:
         with self._lock:
             row = self._deliveries.get(delivery_id)
-            if row is None or row[0] != tenant or row[_D_STATUS] != "pending":
+            if row is None or row[outbox_rows.TENANT] != tenant or row[outbox_rows.STATUS] != outbox_rows.PENDING:
                 return   # reset (or tenant dropped) while the attempt was in flight
-            row[_D_ATTEMPTS] = compact([*json.loads(row[_D_ATTEMPTS]), attempt])
-            row[_D_LEASE] = 0.0
-            if final is None:
-                row[_D_DUE], row[_D_DUE_AT] = retry_at, retry_due_at
-            else:
-                row[_D_STATUS] = final
+            outbox_rows.record_attempt(row, attempt, retry_at, retry_due_at, final)
 
     def next_due(self) -> float | None:
         with self._lock:
-            return min((max(row[_D_DUE], row[_D_LEASE]) for row in self._deliveries.values()
-                        if row[_D_STATUS] == "pending"), default=None)
+            return outbox_rows.next_due(self._deliveries.values())
 
     # -- the tenant registry ------------------------------------------------------------
     def tenant_add(self, name: str, now: float) -> bool:
@@ -209,20 +196,6 @@ class MemoryStore:
 
     def close(self) -> None:
         pass
-
-
-# a delivery row: [tenant, provider, merchant, order_id, url, event, body, headers JSON, due,
-#                  due_at, status, attempts JSON, redelivery_of, fault JSON, lease]
-_D_DUE, _D_DUE_AT, _D_STATUS, _D_ATTEMPTS, _D_LEASE = 8, 9, 10, 11, 14
-
-
-def _delivery(delivery_id: int, row: list) -> DeliveryRecord:
-    (_, provider, merchant, order_id, url, event, body, headers, due, due_at, status, attempts,
-     redelivery_of, fault, _) = row
-    return DeliveryRecord(provider=provider, merchant=merchant, order_id=order_id, url=url,
-                          event=event, body=body, headers=json.loads(headers), due=due,
-                          due_at=due_at, id=delivery_id, status=status, attempts=json.loads(attempts),
-                          redelivery_of=redelivery_of, fault=json.loads(fault) if fault else None)
 
 
 class MemoryRun:
@@ -555,25 +528,21 @@ class MemoryRun:
             self._started()
             deliveries = self.store._deliveries
             delivery_id = next(self.store._delivery_ids)
-            deliveries[delivery_id] = [
-                self.tenant, delivery.provider, delivery.merchant, delivery.order_id, delivery.url,
-                delivery.event, bytes(delivery.body), compact(dict(delivery.headers)), delivery.due,
-                delivery.due_at, delivery.status, compact(delivery.attempts), delivery.redelivery_of,
-                compact(delivery.fault) if delivery.fault is not None else None, 0.0]
-            mine = [i for i, row in deliveries.items() if row[0] == self.tenant]
-            if len(mine) > cap:                        # the finished ones beyond the newest `cap` go
-                for old in mine[:len(mine) - cap]:
-                    if deliveries[old][_D_STATUS] != "pending":
-                        del deliveries[old]
+            deliveries[delivery_id] = outbox_rows.row_of(self.tenant, delivery)
+            mine = [(i, row) for i, row in deliveries.items() if row[outbox_rows.TENANT] == self.tenant]
+            for old in outbox_rows.beyond_cap(mine, cap):
+                del deliveries[old]
             return delivery_id
 
     def delivery(self, delivery_id: int) -> DeliveryRecord | None:
         row = self.store._deliveries.get(delivery_id)
-        return _delivery(delivery_id, row) if row is not None and row[0] == self.tenant else None
+        return outbox_rows.delivery_of(delivery_id, row) \
+            if row is not None and row[outbox_rows.TENANT] == self.tenant else None
 
     def deliveries(self) -> list[DeliveryRecord]:
         with self._lock:
-            return [_delivery(i, row) for i, row in self.store._deliveries.items() if row[0] == self.tenant]
+            return [outbox_rows.delivery_of(i, row) for i, row in self.store._deliveries.items()
+                    if row[outbox_rows.TENANT] == self.tenant]
 
     def _drop_deliveries(self) -> None:
         deliveries = self.store._deliveries
