@@ -22,8 +22,9 @@ How it is laid out — named databases in one environment, every key starting wi
   shift, sequence numbers), read by every request; `docs`: tenant → scenario document;
 - `loaded`: the orders as loaded (the reset snapshot, never changed until the next load),
   `changed`: orders written since the load or the last reset (changed or added), each
-  marshalled as `_row` lays it out (no JSON to decode when read). A reset forgets `changed` and notes the
-  shift a run on wall time needs, as the memory store does (a loaded order is read moved);
+  marshalled as `_row` lays it out (no JSON to decode when read). A reset forgets
+  `changed` and notes the shift a run on wall time needs, as the memory store does (a
+  loaded order is read moved);
 - `lookup`: (provider, "i" order_id | "t" transaction_id, merchant, seq) → (merchant,
   order_id), for finding an order without its merchant or by transaction id, first
   inserted first; `by_seq`: seq → (provider, merchant, order_id, transaction_id), the
@@ -129,9 +130,6 @@ class LMDBStore:
             run = self._runs.setdefault(tenant, LMDBRun(self, tenant))
         return run
 
-    def read(self) -> lmdb.Transaction:
-        return self.env.begin()
-
     def write(self) -> lmdb.Transaction:
         """A write transaction: committed at the end of its `with` block, or aborted if the
         block raises."""
@@ -169,7 +167,7 @@ class LMDBStore:
             txn.put(_seq8(delivery_id), marshal.dumps(row), db=self.db["deliveries"])
 
     def next_due(self) -> float | None:
-        with self.read() as txn:
+        with self.env.begin() as txn:
             return outbox_rows.next_due(row for _, row in self._deliveries(txn))
 
     # -- the tenant registry ------------------------------------------------------------
@@ -179,7 +177,7 @@ class LMDBStore:
                            db=self.db["tenants"])
 
     def tenant(self, name: str) -> TenantRecord | None:
-        with self.read() as txn:
+        with self.env.begin() as txn:
             stored = txn.get(_part(name), db=self.db["tenants"])
         return TenantRecord(*marshal.loads(stored)) if stored is not None else None
 
@@ -192,7 +190,7 @@ class LMDBStore:
                         db=self.db["tenants"])
 
     def tenants(self) -> list[TenantRecord]:
-        with self.read() as txn:
+        with self.env.begin() as txn:
             found = [TenantRecord(*marshal.loads(value))
                      for value in txn.cursor(db=self.db["tenants"]).iternext(keys=False)]
         return sorted(found, key=lambda t: (t.created, t.name))
