@@ -11,7 +11,8 @@ FEW and with FEW + COUNT requests; the difference divided by COUNT is the cost o
 request, start-up excluded. Needs valgrind (Debian package valgrind).
 
     python bench/instructions.py                     # memory store, 500 requests a side
-    python bench/instructions.py --store sqlite      # the SQLite file store (what workers share)
+    python bench/instructions.py --store lmdb        # the private LMDB file (what workers share)
+    python bench/instructions.py --store sqlite      # a SQLite file
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def child(side: str, requests: int, orders: int, store: str) -> None:
            "merchants": [{"provider": "midtrans", "id": "G1", "credentials": {"server_key": "SB-Mid-server-X"}}],
            "orders": [{"generate": {"provider": "midtrans", "count": orders, "statuses": {"pending": 1},
                                     "channels": ["bank_transfer"]}}]}
-    app = create_app(Settings(store=store, fresh=True),
+    app = create_app(Settings(store=store, fresh=True, store_durable=not store.startswith("lmdb:")),
                      scenario=scenarios.from_mapping(doc, "bench", PROVIDERS))
     ids = [o.order_id for o in app.extensions["sandbox"].book.list(provider="midtrans")]
     auth = "Basic " + base64.b64encode(b"SB-Mid-server-X:").decode()
@@ -67,7 +68,7 @@ def child(side: str, requests: int, orders: int, store: str) -> None:
 
 def count(side: str, requests: int, orders: int, store: str) -> int:
     with tempfile.TemporaryDirectory() as work:
-        run_store = f"sqlite:{work}/run.db" if store == "sqlite" else "memory"
+        run_store = {"sqlite": f"sqlite:{work}/run.db", "lmdb": f"lmdb:{work}/run.lmdb"}.get(store, "memory")
         done = subprocess.run(
             ["valgrind", "--tool=callgrind", f"--callgrind-out-file={work}/out",
              sys.executable, __file__, "--child", side, str(requests), str(orders), run_store],
@@ -81,7 +82,7 @@ def count(side: str, requests: int, orders: int, store: str) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=500, help="requests a side (beyond the first FEW)")
-    parser.add_argument("--store", choices=("memory", "sqlite"), default="memory")
+    parser.add_argument("--store", choices=("memory", "lmdb", "sqlite"), default="memory")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
