@@ -233,14 +233,21 @@ def _instant(micros: int) -> datetime:
     return codec.instant(micros)
 
 
-@lru_cache(maxsize=4096)
+REMEMBERED_ROW_BYTES = 4096      # rows up to this size are remembered decoded (4,096 of them)
+
+
 def _order(value: bytes, shift: int = 0) -> Order:
     """The order of a stored row; a loaded one read with the reset's `shift` has its times moved
     and its history its create step alone (as a fresh load would make it).
 
     Remembered by the row's bytes: the same bytes are the same order, so a client polling an
     order's status gets it decoded once per change, not once per call (a miss costs ~0.5
-    µs of hashing; orders are immutable and shared, as the memory store shares them)."""
+    µs of hashing; orders are immutable and shared, as the memory store shares them). A
+    large row (a create call's big wire fields) is decoded each time: the cache stays small."""
+    return _remembered(value, shift) if len(value) <= REMEMBERED_ROW_BYTES else _decoded(value, shift)
+
+
+def _decoded(value: bytes, shift: int) -> Order:
     version, _ = _HEAD.unpack_from(value)
     (provider, merchant, order_id, transaction_id, amount, currency, channel, bank, status, created,
      expires, extra, history) = marshal.loads(memoryview(value)[_HEAD.size:])
@@ -256,6 +263,9 @@ def _order(value: bytes, shift: int = 0) -> Order:
         "history": tuple(Transition(_instant(at), event, before, after, source)
                          for at, event, before, after, source in history),
         "extra": json.loads(extra) if type(extra) is str else extra, "version": version})
+
+
+_remembered = lru_cache(maxsize=4096)(_decoded)
 
 
 def _journal_value(entry) -> bytes:
