@@ -149,25 +149,30 @@ def settle() -> None:
 
 
 def pin_to_core(index: int) -> int | None:
-    """Keep this process on one CPU core, the `index`-th of those it may use (counted round,
-    negative from the end); the core, or None where the system has no affinity call (macOS).
+    """Keep this process — every thread it has and will have — on one CPU core, the
+    `index`-th of those it may use (counted round, negative from the end); the core, or None
+    where the system has no affinity call (macOS).
 
     A served process is Python threads taking turns under the GIL: waitress's event loop
     reads and writes sockets, the gate's thread runs the requests (simulator/gate.py), and
     every store call that releases the GIL lets the loop in mid-request. On two cores each
     turn wakes the other core and moves the objects' cache lines across to it; on one core
-    it is a plain switch. Measured on the 2-core VM (bench/cancel_vs_echo.py, alternating
-    runs): one process 2,680-2,780 → 3,030-3,360 cancels/s and the Flask echo likewise
-    (2,820 → 2,970-3,390); two workers on the LMDB store 3,490-3,860 → 4,210-4,330 cancels/s,
-    CPU per cancel 413-459 → 380-398 µs. Only serving processes call it (`run.py`, each
-    worker), never a process that embeds the server (the pytest plugin's)."""
+    it is a plain switch. Measured in `bench/RESULTS.md` (one process, the Flask echo served
+    the same way, two workers on the LMDB store). Only serving processes call it (`run.py`,
+    each worker), never a process that embeds the server (the pytest plugin's)."""
     set_affinity = getattr(os, "sched_setaffinity", None)
     if set_affinity is None:
         return None
     cores = sorted(os.sched_getaffinity(0))
     core = cores[index % len(cores)]
     try:
-        set_affinity(0, {core})
+        threads = [int(tid) for tid in os.listdir("/proc/self/task")]
+    except OSError:
+        threads = []
+    try:
+        set_affinity(0, {core})          # this thread, and the threads it starts from now on
+        for tid in threads:              # the affinity call moves one thread: the others too
+            set_affinity(tid, {core})
     except OSError:          # a core the container may list but not use: stay as we are
         return None
     return core

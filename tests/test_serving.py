@@ -93,21 +93,29 @@ def test_a_reset_fault_is_a_reset_under_several_workers():
 
 # -- each serving process on one core (serving.pin_to_core) ------------------------------------
 
+def cores_of(pid: int) -> set[frozenset[int]]:
+    """The CPU sets of every thread of process `pid`."""
+    return {frozenset(os.sched_getaffinity(int(tid))) for tid in os.listdir(f"/proc/{pid}/task")}
+
+
 @pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="no CPU affinity on this system")
-def test_a_served_process_keeps_to_one_core_unless_told_not_to():
+def test_a_served_process_keeps_every_thread_to_one_core_unless_told_not_to():
     with SimProcess() as sim:
         pid = requests.get(f"{sim.url}/_sim/health", timeout=5).json()["pid"]
-        assert len(os.sched_getaffinity(pid)) == 1
+        threads = len(os.listdir(f"/proc/{pid}/task"))
+        cores = cores_of(pid)
+    assert threads > 10                       # waitress's threads among them
+    assert len(cores) == 1 and len(next(iter(cores))) == 1
     with SimProcess(env={"SIM_PIN_CORES": "0"}) as sim:
         pid = requests.get(f"{sim.url}/_sim/health", timeout=5).json()["pid"]
-        assert os.sched_getaffinity(pid) == os.sched_getaffinity(0)
+        assert cores_of(pid) == {frozenset(os.sched_getaffinity(0))}
 
 
 @pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="no CPU affinity on this system")
 def test_workers_each_keep_to_a_core_of_their_own():
     with SimProcess("--workers", "2") as sim:
         pids = pids_of(sim.url)
-        cores = [os.sched_getaffinity(pid) for pid in pids]
-    assert len(pids) == 2 and all(len(c) == 1 for c in cores)
+        cores = [cores_of(pid) for pid in pids]
+    assert len(pids) == 2 and all(len(c) == 1 and len(next(iter(c))) == 1 for c in cores)
     if len(os.sched_getaffinity(0)) >= 2:
         assert cores[0] != cores[1]
