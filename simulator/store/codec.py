@@ -27,7 +27,9 @@ def micros(moment: datetime) -> int:
     return (moment - EPOCH) // ONE_MICROSECOND
 
 
+@lru_cache(maxsize=4096)
 def instant(value: int) -> datetime:
+    """The UTC instant of µs since the epoch (cached: a scenario's orders share a few)."""
     return EPOCH + timedelta(microseconds=value)
 
 
