@@ -62,10 +62,7 @@ class Draft(NamedTuple):
         return _shown_headers(self.header_keys, self.header_values, self.secret_headers)
 
     def render(self) -> dict[str, Any]:
-        return _entry(self.at.instant().isoformat(), self.provider, self.notes, self.method, self.path_info,
-                      self.query, self.request_headers(), self.request_body, self.request_length, self.status,
-                      self.response_headers.items(), self.response_body, self.response_length,
-                      self.duration_ms)
+        return unpacked(self.packed())
 
     def packed(self) -> tuple:
         """The draft as plain values (str, bytes, numbers, tuples, the notes' dict) for a store
@@ -117,14 +114,19 @@ def rendered(entry) -> dict[str, Any]:
     return entry if isinstance(entry, dict) else entry.render()
 
 
-def json_copy(entry: dict) -> dict:
-    """The entry as a JSON store gives it back. A value JSON cannot hold (a store that encodes
-    on write would have refused the entry) is shown as its repr, rather than leaving the
-    journal unreadable."""
+def json_text(entry: dict) -> str:
+    """The entry as JSON text. A value JSON cannot hold (a store that encodes on write would
+    have refused the entry) is written as its repr, rather than leaving the journal
+    unreadable."""
     try:
-        return json.loads(compact(entry))
+        return compact(entry)
     except (TypeError, ValueError):
-        return json.loads(json.dumps(entry, default=repr, ensure_ascii=False))
+        return json.dumps(entry, default=repr, ensure_ascii=False)
+
+
+def json_copy(entry: dict) -> dict:
+    """The entry as a JSON store gives it back (`json_text` read again)."""
+    return json.loads(json_text(entry))
 
 
 def _text(data: bytes | str, length: int) -> str:

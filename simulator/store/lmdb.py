@@ -52,7 +52,7 @@ from typing import Any, Iterable, Iterator, NamedTuple
 import lmdb
 
 from ..compact_json import compact
-from ..journal import json_copy, unpacked
+from ..journal import json_copy, json_text, unpacked
 from ..orders import Order, Transition
 from . import codec, outbox_rows
 from .base import (ClockState, DEFAULT_TENANT, DeliveryRecord, DuplicateOrder, FaultRecord,
@@ -147,7 +147,12 @@ class LMDBStore:
             yield int.from_bytes(key, "big"), marshal.loads(value)
 
     def claim_delivery(self, wall_now: float, lease: float) -> tuple[str, DeliveryRecord] | None:
-        with self.write() as txn:
+        """Looked for in a read transaction first: the senders of every worker poll ten times
+        a second, and an idle poll should not queue on the writers' mutex."""
+        with self.env.begin() as txn:
+            if outbox_rows.claimable(self._deliveries(txn), wall_now) is None:
+                return None
+        with self.write() as txn:                  # claimed for real: another may have been first
             claimed = outbox_rows.claimable(self._deliveries(txn), wall_now)
             if claimed is None:
                 return None
@@ -227,12 +232,6 @@ def _row(order: Order, seq: int) -> bytes:
     return _HEAD.pack(order.version, seq) + fields
 
 
-@lru_cache(maxsize=4096)
-def _instant(micros: int) -> datetime:
-    """An instant stored as µs (cached: a scenario's orders share a few instants)."""
-    return codec.instant(micros)
-
-
 REMEMBERED_ROW_BYTES = 4096      # rows up to this size are remembered decoded (4,096 of them)
 
 
@@ -241,8 +240,8 @@ def _order(value: bytes, shift: int = 0) -> Order:
     and its history its create step alone (as a fresh load would make it).
 
     Remembered by the row's bytes: the same bytes are the same order, so a client polling an
-    order's status gets it decoded once per change, not once per call (a miss costs ~0.5
-    µs of hashing; orders are immutable and shared, as the memory store shares them). A
+    order's status gets it decoded once per change, not once per call (6.3 → 2.2 µs a
+    find; a miss costs ~1 µs of hashing; orders are immutable and shared, as the memory store shares them). A
     large row (a create call's big wire fields) is decoded each time: the cache stays small."""
     return _remembered(value, shift) if len(value) <= REMEMBERED_ROW_BYTES else _decoded(value, shift)
 
@@ -251,6 +250,7 @@ def _decoded(value: bytes, shift: int) -> Order:
     version, _ = _HEAD.unpack_from(value)
     (provider, merchant, order_id, transaction_id, amount, currency, channel, bank, status, created,
      expires, extra, history) = marshal.loads(memoryview(value)[_HEAD.size:])
+    instant = codec.instant
     if shift:
         created += shift
         expires = expires + shift if expires is not None else None
@@ -258,9 +258,9 @@ def _decoded(value: bytes, shift: int) -> Order:
     return Order.of({
         "provider": provider, "merchant": merchant, "order_id": order_id, "transaction_id": transaction_id,
         "amount": Decimal(amount), "currency": currency, "channel": channel, "bank": bank,
-        "status": status, "created_at": _instant(created),
-        "expires_at": _instant(expires) if expires is not None else None,
-        "history": tuple(Transition(_instant(at), event, before, after, source)
+        "status": status, "created_at": instant(created),
+        "expires_at": instant(expires) if expires is not None else None,
+        "history": tuple(Transition(instant(at), event, before, after, source)
                          for at, event, before, after, source in history),
         "extra": json.loads(extra) if type(extra) is str else extra, "version": version})
 
@@ -278,7 +278,7 @@ def _journal_value(entry) -> bytes:
             return b"M" + marshal.dumps(entry.packed())
         except ValueError:
             entry = entry.render()
-    return b"J" + compact(json_copy(entry)).encode()
+    return b"J" + json_text(entry).encode()
 
 
 def _journal_entry(value: bytes) -> dict:
@@ -469,11 +469,13 @@ class LMDBRun:
         stored = txn.get(key, db=self.db["loaded"])
         return stored, stored is not None
 
-    def _order_at(self, txn: lmdb.Transaction, key: bytes) -> Order | None:
+    def _order_at(self, txn: lmdb.Transaction, key: bytes, record: _Record | None = None) -> Order | None:
+        """The order at `key`; a loaded one moved by the reset's shift (from `record`, the
+        run's record when the caller has read it already)."""
         row, loaded = self._stored(txn, key)
         if row is None:
             return None
-        return _order(row, self._record(txn).shift if loaded else 0)
+        return _order(row, (record or self._record(txn)).shift if loaded else 0)
 
     def insert(self, order: Order) -> None:
         self.insert_many([order])
@@ -485,7 +487,7 @@ class LMDBRun:
             seq = record.next_seq
             for order in orders:
                 key = self._order_key(*order.key)
-                if txn.get(key, db=self.db["changed"]) is not None or txn.get(key, db=self.db["loaded"]) is not None:
+                if self._stored(txn, key)[0] is not None:
                     raise DuplicateOrder(f"order {order.key!r} exists")    # aborts the whole batch
                 self._put_order(txn, "changed", order, seq)
                 seq += 1
@@ -503,7 +505,8 @@ class LMDBRun:
                 if order is not None:
                     return order
             for kind in ((b"t",) if merchant is not None else (b"i", b"t")):
-                prefix = self.prefix + _part(provider) + kind + _part(key) + (_part(merchant) if merchant else b"")
+                prefix = (self.prefix + _part(provider) + kind + _part(key)
+                          + (_part(merchant) if merchant is not None else b""))
                 first = None
                 for entry_key, names in _prefixed(txn, self.db["lookup"], prefix):
                     if first is None or entry_key[-8:] < first[0]:
@@ -528,8 +531,7 @@ class LMDBRun:
                 if skipped < offset:
                     skipped += 1
                     continue
-                row, loaded = self._stored(txn, self._order_key(order_provider, order_merchant, order_id))
-                found.append(_order(row, record.shift if loaded else 0))
+                found.append(self._order_at(txn, self._order_key(order_provider, order_merchant, order_id), record))
                 if limit is not None and len(found) >= limit:
                     break
         return found
