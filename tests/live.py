@@ -8,15 +8,22 @@ import contextlib
 from simulator.serving import BackgroundServer
 
 
-def pids_of(url: str, calls: int = 200) -> set[int]:
-    """The pids that answered `calls` health checks, 8 at a time (so that several workers
-    are busy at once: the kernel hands a new connection to whichever worker accepts first)."""
+def pids_of(url: str, calls: int = 200, want: int = 2, most: int = 2000) -> set[int]:
+    """The pids that answered health checks, 8 at a time (so that several workers are busy at
+    once: the kernel hands a new connection to whichever worker accepts first): `calls` of
+    them, and more, up to `most`, until `want` different pids answered — a worker whose core
+    is busy with other work (each keeps to one) can lose every accept of a short burst."""
     import concurrent.futures
 
     import requests
+    seen: set[int] = set()
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
-        return set(pool.map(lambda _: requests.get(f"{url}/_sim/health", timeout=5).json()["pid"],
-                            range(calls)))
+        asked = 0
+        while asked < calls or (len(seen) < want and asked < most):
+            seen |= set(pool.map(lambda _: requests.get(f"{url}/_sim/health", timeout=5).json()["pid"],
+                                 range(100)))
+            asked += 100
+    return seen
 
 
 @contextlib.contextmanager
