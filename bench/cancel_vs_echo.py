@@ -18,10 +18,14 @@ start-up time and RSS.
     python bench/cancel_vs_echo.py --workers 2 --store sqlite  # a named (durable) SQLite file
     python bench/cancel_vs_echo.py --orders 1000000 --duration 10
     python bench/cancel_vs_echo.py --wiremock path/to/wiremock-standalone-3.x.jar   # adds a row
+    python bench/cancel_vs_echo.py --workers 2 --gthread   # adds the echo on gunicorn gthread
 
 Needs `wrk` (Debian package wrk); `--wiremock` also needs `java` and a WireMock standalone
 jar (e.g. from `npm install wiremock`, which ships one; it is never committed here): a
 stateless templated stub of the same answer, a reference point from another tool.
+`--gthread` measures, in every round, the echo on gunicorn's gthread workers (N × 4
+threads), the server issue 12's table measured; the target ratio stays the one against the
+echo on our own server.
 Everything runs on 127.0.0.1 and is stopped by PID.
 """
 
@@ -215,6 +219,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--store", default="memory", help="memory, sqlite (a temporary file) or a store URL")
     parser.add_argument("--wiremock", metavar="JAR", help="also measure WireMock standalone (a jar path)")
+    parser.add_argument("--gthread", action="store_true",
+                        help="also measure the echo on gunicorn gthread workers (N x 4 threads) each round")
     parser.add_argument("--rounds", type=int, default=1,
                         help="run the two sides this many times, alternating which goes first, the "
                              "simulator reset between its runs; the round of median ratio is shown")
@@ -253,21 +259,31 @@ def main() -> int:
         # first round ran on one process (2,400-3,200 req/s against 5,300-6,400 later). Ours
         # is past that (the order listing above); a short warm-up gets the echo there too.
         wrk(echo, work / "cancel.lua", requests_of, 2, args.connections, args.threads)
+        gthread = None
+        if args.gthread:
+            gthread = Server([sys.executable, "bench/echo_app.py", "--port", "0", "--size", str(size),
+                              "--workers", str(args.workers), "--server", "gthread"])
+            servers.append(gthread)
+            wrk(gthread, work / "cancel.lua", requests_of, 2, args.connections, args.threads)
+        sides = {"echo": echo, "ours": ours, **({"gthread": gthread} if gthread else {})}
         rounds = []                   # (ours, echo) per round; this VM's speed moves ±25 % in minutes
         for number in range(args.rounds):
             if number:
                 requests.post(f"{ours.url}/_sim/reset", timeout=60).raise_for_status()   # pending again
             result = {}
-            for side in (("echo", "ours") if number % 2 == 0 else ("ours", "echo")):
-                result[side] = wrk(echo if side == "echo" else ours, work / "cancel.lua", requests_of,
+            for side in (list(sides) if number % 2 == 0 else list(sides)[::-1]):
+                result[side] = wrk(sides[side], work / "cancel.lua", requests_of,
                                    args.duration, args.connections, args.threads)
-            rounds.append((result["ours"], result["echo"]))
+            rounds.append((result["ours"], result["echo"], result.get("gthread")))
             if args.rounds > 1:
                 print(f"round {number + 1}: simulator {result['ours']['rps']:.0f} req/s, echo "
                       f"{result['echo']['rps']:.0f} req/s, ratio {result['ours']['rps'] / result['echo']['rps']:.2f}x",
                       flush=True)
-        ours_result, echo_result = sorted(rounds, key=lambda r: r[0]["rps"] / r[1]["rps"])[len(rounds) // 2]
+        ours_result, echo_result, gthread_result = sorted(
+            rounds, key=lambda r: r[0]["rps"] / r[1]["rps"])[len(rounds) // 2]
         rows = [("simulator, succeeding cancels", ours_result), ("Flask echo, same answer size", echo_result)]
+        if gthread_result:
+            rows.append((f"Flask echo, gunicorn gthread {args.workers}x4", gthread_result))
         if args.wiremock:
             echo.stop()
             stub = wiremock(args.wiremock, work, size)
@@ -287,6 +303,10 @@ def main() -> int:
                   f"{result['failures']:>8}{result['user_us']:>13.0f} + {result['system_us']:<6.0f}")
         print(f"ratio simulator/echo: {ours_result['rps'] / echo_result['rps']:.2f}x"
               + (f" (median of {args.rounds} rounds)" if args.rounds > 1 else ""))
+        if gthread_result:
+            ratios = sorted(r[0]["rps"] / r[2]["rps"] for r in rounds)
+            print(f"ratio simulator/echo on gunicorn gthread (issue 12's baseline server): "
+                  f"{ratios[len(ratios) // 2]:.2f}x (median of {len(ratios)} rounds)")
         def cpu(result):
             return result["user_us"] + result["system_us"]
         print(f"CPU per request, echo/simulator: {cpu(echo_result) / cpu(ours_result):.2f}x "

@@ -4,6 +4,10 @@ with the same JSON body (of a given size), served exactly as `run.py` serves the
 — the same waitress set-up for one process, the same gunicorn + waitress workers for N.
 
     python bench/echo_app.py --port 0 --size 700 --workers 2     # prints "listening on URL"
+    python bench/echo_app.py --port 0 --workers 2 --server gthread   # the issue's baseline row
+
+`--server gthread` serves it instead on gunicorn's own gthread workers (4 threads each, not
+pinned): the server issue 12's table measured the echo on, kept as a reference row.
 """
 
 from __future__ import annotations
@@ -42,14 +46,39 @@ def echo_app(size: int, settings: Settings | None = None) -> Flask:
     return app
 
 
+def serve_gthread(app: Flask, port: int, workers: int, threads: int = 4) -> None:
+    """`app` on gunicorn's gthread workers (`workers` × `threads`), preloaded before the fork."""
+    from gunicorn.app.base import BaseApplication
+
+    class Application(BaseApplication):
+        def load_config(self):
+            for key, value in {
+                "bind": f"127.0.0.1:{port}", "workers": workers, "worker_class": "gthread",
+                "threads": threads, "loglevel": "warning", "accesslog": None, "preload_app": True,
+                "when_ready": lambda arbiter: print(
+                    "listening on http://127.0.0.1:%d" % arbiter.LISTENERS[0].sock.getsockname()[1], flush=True),
+            }.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return app
+
+    Application().run()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--size", type=int, default=700, help="bytes of the JSON answer")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--threads", type=int, default=Settings.threads, help="per process, as run.py's")
+    parser.add_argument("--server", choices=("waitress", "gthread"), default="waitress",
+                        help="waitress as run.py serves (default), or gunicorn gthread workers")
     args = parser.parse_args()
     settings = Settings.from_env(port=args.port, workers=args.workers, threads=args.threads)
+    if args.server == "gthread":
+        serve_gthread(echo_app(args.size, settings), args.port, args.workers)
+        return 0
     if args.workers > 1:
         serve_workers(settings, lambda: echo_app(args.size, settings),
                       lambda url: print(f"listening on {url}", flush=True))
