@@ -106,28 +106,32 @@ if not G then return false end
 return order(ARGV[2])
 """
 
-# ARGV: T, provider, key, merchant or ''
+# ARGV: T, provider, key, merchant (absent: any merchant's; '' is a merchant named '')
 _FIND = _ORDER + """
 if not G then return false end
 local provider, key, merchant = ARGV[2], ARGV[3], ARGV[4]
+local any = merchant == nil
 local found = redis.call('ZRANGE', G .. ':oi:' .. provider .. SEP .. key, 0, -1)
 for _, m in ipairs(found) do
-  if merchant == '' or m == merchant then return order(provider .. SEP .. m .. SEP .. key) end
+  if any or m == merchant then return order(provider .. SEP .. m .. SEP .. key) end
 end
 found = redis.call('ZRANGE', G .. ':ti:' .. provider .. SEP .. key, 0, -1)
 for _, ref in ipairs(found) do
   local m = string.match(ref, '^([^\\31]*)\\31')
-  if merchant == '' or m == merchant then return order(provider .. SEP .. ref) end
+  if any or m == merchant then return order(provider .. SEP .. ref) end
 end
 return false
 """
 
-# ARGV: T, provider, merchant (filters, '' = any), offset, limit (-1 = all)
+# ARGV: T, offset, limit (-1 = all), then the filters: 'p' provider and/or 'm' merchant, each
+# followed by its value ('' is a name like any other)
 _LIST = _ORDER + """
 if not G then return {} end
-local out, skip, limit = {}, tonumber(ARGV[4]), tonumber(ARGV[5])
+local out, skip, limit = {}, tonumber(ARGV[2]), tonumber(ARGV[3])
+local want = {}
+for i = 4, #ARGV, 2 do want[ARGV[i]] = ARGV[i + 1] end
 local refs
-if ARGV[2] == '' and ARGV[3] == '' then
+if want.p == nil and want.m == nil then
   refs = redis.call('ZRANGE', G .. ':orders', skip, limit < 0 and -1 or skip + limit - 1)
   skip = 0
 else
@@ -136,7 +140,7 @@ end
 for _, ref in ipairs(refs) do
   if limit >= 0 and #out >= limit then break end
   local p, m = string.match(ref, '^([^\\31]*)\\31([^\\31]*)\\31')
-  if (ARGV[2] == '' or p == ARGV[2]) and (ARGV[3] == '' or m == ARGV[3]) then
+  if (want.p == nil or p == want.p) and (want.m == nil or m == want.m) then
     if skip > 0 then skip = skip - 1 else out[#out + 1] = order(ref) end
   end
 end
@@ -802,12 +806,13 @@ class RedisRun:
         return _order(self._script("get", SEP.join((provider, merchant, order_id))))
 
     def find(self, provider: str, key: str, merchant: str | None = None) -> Order | None:
-        return _order(self._script("find", provider, key, merchant or ""))
+        return _order(self._script("find", provider, key, *(() if merchant is None else (merchant,))))
 
     def list(self, provider: str | None = None, merchant: str | None = None,
              offset: int = 0, limit: int | None = None) -> list[Order]:
-        return [_order(v) for v in self._script("list", provider or "", merchant or "", offset,
-                                                -1 if limit is None else limit)]
+        filters = [*(("p", provider) if provider is not None else ()),
+                   *(("m", merchant) if merchant is not None else ())]
+        return [_order(v) for v in self._script("list", offset, -1 if limit is None else limit, *filters)]
 
     def compare_and_set(self, old: Order, new: Order) -> bool:
         extra = json.dumps(dict(new.extra), separators=(",", ":"), ensure_ascii=False)

@@ -417,7 +417,7 @@ class SQLiteRun:
                                (provider, merchant, order_id))
 
     def find(self, provider: str, key: str, merchant: str | None = None) -> Order | None:
-        merchant_clause, args = ("AND merchant = ?", (merchant,)) if merchant else ("", ())
+        merchant_clause, args = ("AND merchant = ?", (merchant,)) if merchant is not None else ("", ())
         for column in ("order_id", "transaction_id"):
             order = self._one_order(f"provider = ? AND {column} = ? {merchant_clause} ORDER BY seq LIMIT 1",
                                     (provider, key, *args))

@@ -74,6 +74,13 @@ def test_list_and_filter(client):
     assert client.get("/_sim/orders?provider=nope").status_code == 400
 
 
+def test_an_empty_merchant_filter_matches_no_merchant(client):
+    # `?merchant=` names a merchant "" (there is none), as on every store: not "any merchant"
+    assert client.get("/_sim/orders?provider=midtrans&merchant=").get_json()["count"] == 0
+    assert client.get("/_sim/orders/midtrans/sim-order-1001?merchant=").status_code == 404
+    assert client.get("/_sim/orders/midtrans/sim-order-1001").status_code == 200
+
+
 def test_get_order_with_history_and_unknown(client):
     order = client.get("/_sim/orders/midtrans/sim-order-1001").get_json()
 

@@ -232,6 +232,17 @@ def test_find_by_order_id_then_transaction_id_and_by_merchant(run):
     assert run.find("other", "A") is None
 
 
+def test_an_empty_merchant_or_provider_is_a_name_not_any(run):
+    # `?merchant=` with nothing after it reaches the store as "": every store must read it
+    # as a merchant named "" (there is none here), not as "no filter"
+    assert run.find("toy", "A", merchant="") is None
+    assert run.find("toy", "tx-A", merchant="") is None
+    assert run.list(merchant="") == []
+    assert run.list(provider="") == []
+    assert run.list(provider="", merchant="m1") == []
+    assert run.list(provider="toy", merchant="", offset=0, limit=1) == []
+
+
 def test_find_prefers_the_first_inserted(run):
     run.insert(order("A", merchant="m3"))
     assert run.find("toy", "A").merchant == "m1"
