@@ -56,7 +56,7 @@ from ..journal import json_copy, json_text, unpacked
 from ..orders import Order, Transition
 from . import codec, outbox_rows
 from .base import (ClockState, DEFAULT_TENANT, DeliveryRecord, DuplicateOrder, FaultRecord,
-                   Remembered, RunMeta, StoreUnavailable, TenantRecord)
+                   Remembered, RunHandles, RunMeta, StoreUnavailable, TenantRecord)
 
 MAP_SIZE = 16 << 30        # the mapping's ceiling (address space, not memory or disk: the file is sparse)
 MAX_READERS = 1024         # read transactions open at once, all processes together
@@ -122,13 +122,10 @@ class LMDBStore:
             self.db = {name: self.env.open_db(name.encode()) for name in _NAMES}
         except lmdb.Error as exc:
             raise StoreUnavailable(f"--store lmdb:{path}: cannot open it: {exc}") from None
-        self._runs: dict[str, LMDBRun] = {}
+        self._runs = RunHandles(lambda tenant: LMDBRun(self, tenant))
 
     def run(self, tenant: str = DEFAULT_TENANT) -> "LMDBRun":
-        run = self._runs.get(tenant)
-        if run is None:
-            run = self._runs.setdefault(tenant, LMDBRun(self, tenant))
-        return run
+        return self._runs[tenant]
 
     def write(self) -> lmdb.Transaction:
         """A write transaction: committed at the end of its `with` block, or aborted if the

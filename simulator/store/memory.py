@@ -41,7 +41,7 @@ from ..journal import json_copy, rendered
 from ..orders import Order, Transition
 from . import codec, outbox_rows
 from .base import (ClockState, DEFAULT_TENANT, DeliveryRecord, DuplicateOrder, FaultRecord,
-                   Remembered, RunMeta, TenantRecord)
+                   Remembered, RunHandles, RunMeta, TenantRecord)
 
 _SEQ = len(codec.FIELDS)        # a packed entry's sequence number comes after the FIELDS
 OBJECTS_MAX = 100_000           # a run loading more orders keeps them packed (memory.py says why)
@@ -126,7 +126,7 @@ class MemoryStore:
 
     def __init__(self):
         self._lock = threading.RLock()
-        self._runs: dict[str, MemoryRun] = {}
+        self._runs = RunHandles(lambda tenant: MemoryRun(self, tenant))
         self._state: dict[str, _Run] = {}                       # tenant → its run
         self._secrets: dict[tuple[str, str], bytes] = {}
         self._sequences: dict[tuple[str, str], int] = {}
@@ -136,10 +136,7 @@ class MemoryStore:
         self._delivery_ids = itertools.count(1)
 
     def run(self, tenant: str = DEFAULT_TENANT) -> "MemoryRun":
-        run = self._runs.get(tenant)
-        if run is None:
-            run = self._runs.setdefault(tenant, MemoryRun(self, tenant))
-        return run
+        return self._runs[tenant]
 
     # -- the outbox, across tenants ------------------------------------------------------
     def claim_delivery(self, wall_now: float, lease: float) -> tuple[str, DeliveryRecord] | None:

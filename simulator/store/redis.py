@@ -40,7 +40,7 @@ from ..journal import rendered
 from ..orders import Order
 from . import codec
 from .base import (ClockState, DEFAULT_TENANT, DeliveryRecord, DuplicateOrder, FaultRecord,
-                   Remembered, RunMeta, StoreUnavailable, TenantRecord)
+                   Remembered, RunHandles, RunMeta, StoreUnavailable, TenantRecord)
 
 SEP = "\x1f"
 DUE = "sim:due"
@@ -607,17 +607,14 @@ class RedisStore:
             ("loaded", _LOADED), ("record_add", _RECORD_ADD), ("record_get", _RECORD_GET),
             ("record_replace", _RECORD_REPLACE), ("record_take", _RECORD_TAKE),
             ("tenant_touch", _TENANT_TOUCH))}
-        self._runs: dict[str, RedisRun] = {}
+        self._runs = RunHandles(lambda tenant: RedisRun(self, tenant))
 
     def script(self, name: str, *args):
         return self._scripts[name](args=[a if isinstance(a, (bytes, str, int, float)) else str(a)
                                          for a in args])
 
     def run(self, tenant: str = DEFAULT_TENANT) -> "RedisRun":
-        run = self._runs.get(tenant)
-        if run is None:
-            run = self._runs.setdefault(tenant, RedisRun(self, tenant))
-        return run
+        return self._runs[tenant]
 
     def claim_delivery(self, wall_now: float, lease: float) -> tuple[str, DeliveryRecord] | None:
         found = self.script("claim_delivery", repr(wall_now), repr(lease))

@@ -34,7 +34,7 @@ from ..journal import rendered
 from ..orders import Order
 from . import codec
 from .base import (ClockState, DEFAULT_TENANT, DeliveryRecord, DuplicateOrder, FaultRecord, TenantRecord,
-                   Remembered, RunMeta, StoreUnavailable)
+                   Remembered, RunHandles, RunMeta, StoreUnavailable)
 
 BUSY_TIMEOUT = 30.0          # seconds a write waits for another process's transaction
 JOURNAL_TRIM_EVERY = 64      # trim a tenant's journal to its cap every N entries
@@ -126,13 +126,10 @@ class SQLiteStore:
             self._writer = nullcontext() if path == ":memory:" else _WriterLock(path + ".lock")
         except (sqlite3.Error, OSError) as exc:
             raise StoreUnavailable(f"--store sqlite:{path}: cannot open it: {exc}") from None
-        self._runs: dict[str, SQLiteRun] = {}
+        self._runs = RunHandles(lambda tenant: SQLiteRun(self, tenant))
 
     def run(self, tenant: str = DEFAULT_TENANT) -> "SQLiteRun":
-        run = self._runs.get(tenant)
-        if run is None:
-            run = self._runs.setdefault(tenant, SQLiteRun(self, tenant))
-        return run
+        return self._runs[tenant]
 
     # -- shared plumbing -----------------------------------------------------------------
     def execute(self, sql: str, args: tuple | list = ()) -> sqlite3.Cursor:
