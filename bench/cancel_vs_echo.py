@@ -12,7 +12,7 @@ Prints requests per second, p50/p99, the CPU per request of each server (user + 
 every process of it, wrk excluded: steadier than req/s on a busy VM), the ratio ours/echo,
 start-up time and RSS.
 
-    python bench/cancel_vs_echo.py                        # 1 process, 30,000 orders, 10 s
+    python bench/cancel_vs_echo.py                        # 1 process, 100,000 orders, 10 s
     python bench/cancel_vs_echo.py --rounds 5             # alternate the sides 5 times: median
     python bench/cancel_vs_echo.py --workers 2               # the private SQLite file workers get
     python bench/cancel_vs_echo.py --workers 2 --store sqlite  # a named (durable) SQLite file
@@ -49,19 +49,21 @@ ROOT = Path(__file__).resolve().parent.parent
 AUTH = "Basic " + base64.b64encode(b"SB-Mid-server-BENCH:").decode()
 
 CANCEL_LUA = """
-local ids, n, failures = {}, 0, 0
-local stride, offset = 1, 0
-local counter = 0
+-- each wrk thread has its own Lua state: `offset` and `failures` are globals of the thread's
+-- state (set by setup(), read back in done(), which runs once, in the main state)
+local ids, n, stride = {}, 0, 1
+local threads, counter = {}, 0
 function setup(thread)
   thread:set("offset", counter); counter = counter + 1
+  threads[#threads + 1] = thread
 end
 function init(args)
   for line in io.lines(args[1]) do ids[#ids + 1] = line end
-  stride = tonumber(args[2]); offset = tonumber(offset or 0); n = offset
+  stride = tonumber(args[2]); n = tonumber(offset); failures = 0
 end
 function request()
-  n = n + stride
   local id = ids[(n % #ids) + 1]
+  n = n + stride
   return wrk.format("POST", "/v2/" .. id .. "/cancel",
     {["Authorization"] = "%s", ["Content-Type"] = "application/json"}, "{}")
 end
@@ -71,11 +73,15 @@ function response(status, headers, body)
   end
 end
 function done(summary, latency, requests)
-  io.write(string.format("FAILURES %%d\\n", failures))
+  local total = 0
+  for _, thread in ipairs(threads) do total = total + thread:get("failures") end
+  io.write(string.format("FAILURES %d\\n", total))
 end
 """
-# wrk's done() runs in a fresh state per thread; failures are counted per thread, so the
-# Lua above prints one FAILURES line per thread and we add them up.
+# Until 2026-12-04 the offset above was a local of the chunk (the thread's global, set by
+# setup, never read) and done() read the main state's count: both threads sent the same ids,
+# about half the "succeeding" cancels were refusals (412), and none were counted. Fixed; the
+# figures in bench/RESULTS.md before that date include those refusals.
 
 
 def rss_mb(pids: list[int]) -> float:
@@ -212,7 +218,8 @@ orders:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--orders", type=int, default=30_000)
+    parser.add_argument("--orders", type=int, default=100_000,
+                        help="pending orders to cancel (each request cancels a different one: keep it above req/s x duration)")
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
@@ -276,8 +283,9 @@ def main() -> int:
                                    args.duration, args.connections, args.threads)
             rounds.append((result["ours"], result["echo"], result.get("gthread")))
             if args.rounds > 1:
-                print(f"round {number + 1}: simulator {result['ours']['rps']:.0f} req/s, echo "
-                      f"{result['echo']['rps']:.0f} req/s, ratio {result['ours']['rps'] / result['echo']['rps']:.2f}x",
+                print(f"round {number + 1}: simulator {result['ours']['rps']:.0f} req/s (p99 "
+                      f"{result['ours']['p99']:.1f} ms), echo {result['echo']['rps']:.0f} req/s (p99 "
+                      f"{result['echo']['p99']:.1f} ms), ratio {result['ours']['rps'] / result['echo']['rps']:.2f}x",
                       flush=True)
         ours_result, echo_result, gthread_result = sorted(
             rounds, key=lambda r: r[0]["rps"] / r[1]["rps"])[len(rounds) // 2]
@@ -303,6 +311,11 @@ def main() -> int:
                   f"{result['failures']:>8}{result['user_us']:>13.0f} + {result['system_us']:<6.0f}")
         print(f"ratio simulator/echo: {ours_result['rps'] / echo_result['rps']:.2f}x"
               + (f" (median of {args.rounds} rounds)" if args.rounds > 1 else ""))
+        if args.rounds > 1:
+            def median_p99(side: int) -> float:
+                return sorted(r[side]["p99"] for r in rounds)[len(rounds) // 2]
+            print(f"median p99 of the rounds: simulator {median_p99(0):.1f} ms, echo {median_p99(1):.1f} ms "
+                  "(one round's p99 moves with this VM's hiccups, on both sides)")
         if gthread_result:
             ratios = sorted(r[0]["rps"] / r[2]["rps"] for r in rounds)
             print(f"ratio simulator/echo on gunicorn gthread (issue 12's baseline server): "
