@@ -7,6 +7,15 @@
   cheaper to share than SQLite (`lmdb.py` says why); `--workers N` on the memory store
   runs on a private one;
 - `redis://HOST:PORT/DB` — Redis: many processes on many hosts.
+
+Round trips. The design asks for one store round trip per request where it can be had; a
+provider call makes four contract calls (`meta`, `find`, `compare_and_set`, `journal_add`),
+each one transaction, one Lua script or one lock. Kept apart on purpose: each is atomic on
+its own, and the journal entry is written after the answer is rendered. Where it was
+measured it did not pay to merge them: on LMDB, twenty extra reads a request cost nothing
+measurable, and the time of a call is in decoding and encoding what it reads and writes
+(`bench/RESULTS.md`). On Redis each is a network round trip: the place a merged script
+would pay first.
 """
 
 from __future__ import annotations
