@@ -88,6 +88,13 @@ def _seq8(seq: int) -> bytes:
     return seq.to_bytes(8, "big")
 
 
+def _advance(txn: lmdb.Transaction, db, key: bytes, count: int = 1) -> int:
+    """The counter at `key` (0 when there is none yet), moved on by `count` within `txn`."""
+    first = int(txn.get(key, b"0", db=db))
+    txn.put(key, b"%d" % (first + count), db=db)
+    return first
+
+
 class _Record(NamedTuple):
     """A run's record in `runs` (marshalled as a tuple)."""
     epoch: int
@@ -133,10 +140,7 @@ class LMDBStore:
         return self.env.begin(write=True)
 
     def next_id(self, txn: lmdb.Transaction, name: bytes) -> int:
-        key = _GLOBAL + name
-        number = int(txn.get(key, b"0", db=self.db["counters"])) + 1
-        txn.put(key, b"%d" % number, db=self.db["counters"])
-        return number
+        return _advance(txn, self.db["counters"], _GLOBAL + name) + 1
 
     # -- the outbox, across tenants ------------------------------------------------------
     def _deliveries(self, txn: lmdb.Transaction) -> Iterator[tuple[int, list]]:
@@ -317,6 +321,10 @@ class LMDBRun:
         # the last record read (its bytes, decoded, its meta): the same on most requests
         self._last: tuple[bytes, _Record, RunMeta] | None = None
 
+    def _key(self, *texts: str) -> bytes:
+        """The key of `texts` within this tenant's part of a database."""
+        return self.prefix + b"".join(map(_part, texts))
+
     # -- the run record ------------------------------------------------------------------
     def _decoded(self, txn: lmdb.Transaction) -> tuple[bytes, _Record, RunMeta] | None:
         """The run's record as stored, decoded, and its meta; None when there is no run."""
@@ -420,16 +428,13 @@ class LMDBRun:
 
     def secret(self, name: str) -> bytes:
         with self.store.write() as txn:
-            key = self.prefix + _part(name)
+            key = self._key(name)
             txn.put(key, os.urandom(32), overwrite=False, db=self.db["secrets"])
             return txn.get(key, db=self.db["secrets"])
 
     def reserve(self, name: str, count: int) -> int:
         with self.store.write() as txn:
-            key = self.prefix + _part(name)
-            first = int(txn.get(key, b"0", db=self.db["sequences"]))
-            txn.put(key, b"%d" % (first + count), db=self.db["sequences"])
-        return first
+            return _advance(txn, self.db["sequences"], self._key(name), count)
 
     def drop(self) -> None:
         with self.store.write() as txn:
@@ -558,10 +563,9 @@ class LMDBRun:
         (a sequence that outlives loads and resets, so an id is never given twice); the entry
         `cap` ids older goes in the same transaction, so with one cap the newest `cap` stay."""
         value = _journal_value(entry)
-        ids, prefix = self.db["sequences"], self.prefix
+        prefix = self.prefix
         with self.store.write() as txn:
-            entry_id = int(txn.get(prefix + _JOURNAL_IDS, b"0", db=ids)) + 1
-            txn.put(prefix + _JOURNAL_IDS, b"%d" % entry_id, db=ids)
+            entry_id = _advance(txn, self.db["sequences"], prefix + _JOURNAL_IDS) + 1
             txn.put(prefix + _seq8(entry_id), value, db=self.db["journal"])
             if entry_id > cap:
                 txn.delete(prefix + _seq8(entry_id - cap), db=self.db["journal"])
@@ -585,7 +589,7 @@ class LMDBRun:
 
     def _put_faults(self, txn: lmdb.Transaction, faults: list[dict]) -> None:
         for position, spec in enumerate(faults):
-            txn.put(self.prefix + _part(spec["id"]), marshal.dumps([position, compact(spec), 0, 0]),
+            txn.put(self._key(spec["id"]), marshal.dumps([position, compact(spec), 0, 0]),
                     db=self.db["faults"])
 
     def _faults_changed(self, txn: lmdb.Transaction) -> None:
@@ -601,7 +605,7 @@ class LMDBRun:
     def fault_add(self, spec: dict) -> None:
         with self.store.write() as txn:
             self._started(txn)
-            key = self.prefix + _part(spec["id"])
+            key = self._key(spec["id"])
             rows = self._faults(txn)
             position = rows[-1][1][0] + 1 if rows else 0
             if not txn.put(key, marshal.dumps([position, compact(spec), 0, 0]), overwrite=False,
@@ -611,7 +615,7 @@ class LMDBRun:
 
     def fault_remove(self, fault_id: str) -> bool:
         with self.store.write() as txn:
-            removed = txn.delete(self.prefix + _part(fault_id), db=self.db["faults"])
+            removed = txn.delete(self._key(fault_id), db=self.db["faults"])
             if removed:
                 self._faults_changed(txn)
         return removed
@@ -624,7 +628,7 @@ class LMDBRun:
         return cleared
 
     def _count_fault(self, fault_id: str, fire: bool, times: int | None = None) -> list | None:
-        key = self.prefix + _part(fault_id)
+        key = self._key(fault_id)
         with self.store.write() as txn:
             stored = txn.get(key, db=self.db["faults"])
             if stored is None:
@@ -649,7 +653,7 @@ class LMDBRun:
     # -- replay caches: prefix + cache + key → (fingerprint, claimed at, in flight, status, body JSON)
     def replay_claim(self, cache: str, key: str, fingerprint: str, now: datetime,
                      ttl: timedelta | None) -> Remembered | None:
-        replay_key = self.prefix + _part(cache) + _part(key)
+        replay_key = self._key(cache, key)
         with self.store.write() as txn:
             self._started(txn)
             stored = txn.get(replay_key, db=self.db["replays"])
@@ -664,7 +668,7 @@ class LMDBRun:
         return None
 
     def replay_complete(self, cache: str, key: str, status: int, body: Any) -> None:
-        replay_key = self.prefix + _part(cache) + _part(key)
+        replay_key = self._key(cache, key)
         encoded = compact(body)
         with self.store.write() as txn:
             stored = txn.get(replay_key, db=self.db["replays"])
@@ -675,22 +679,22 @@ class LMDBRun:
 
     def replay_release(self, cache: str, key: str) -> None:
         with self.store.write() as txn:
-            txn.delete(self.prefix + _part(cache) + _part(key), db=self.db["replays"])
+            txn.delete(self._key(cache, key), db=self.db["replays"])
 
     # -- records: prefix + kind + key → JSON -------------------------------------------------
     def record_add(self, kind: str, key: str, value: dict) -> bool:
         with self.store.write() as txn:
             self._started(txn)
-            return txn.put(self.prefix + _part(kind) + _part(key), compact(value).encode(),
+            return txn.put(self._key(kind, key), compact(value).encode(),
                            overwrite=False, db=self.db["records"])
 
     def record(self, kind: str, key: str) -> dict | None:
         with self.env.begin() as txn:
-            stored = txn.get(self.prefix + _part(kind) + _part(key), db=self.db["records"])
+            stored = txn.get(self._key(kind, key), db=self.db["records"])
         return json.loads(stored) if stored is not None else None
 
     def record_replace(self, kind: str, key: str, old: dict, new: dict) -> bool:
-        record_key = self.prefix + _part(kind) + _part(key)
+        record_key = self._key(kind, key)
         with self.store.write() as txn:
             if txn.get(record_key, db=self.db["records"]) != compact(old).encode():
                 return False
@@ -699,7 +703,7 @@ class LMDBRun:
 
     def record_take(self, kind: str, key: str) -> dict | None:
         with self.store.write() as txn:
-            stored = txn.pop(self.prefix + _part(kind) + _part(key), db=self.db["records"])
+            stored = txn.pop(self._key(kind, key), db=self.db["records"])
         return json.loads(stored) if stored is not None else None
 
     # -- webhook outbox ------------------------------------------------------------------
