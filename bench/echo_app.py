@@ -46,26 +46,6 @@ def echo_app(size: int, settings: Settings | None = None) -> Flask:
     return app
 
 
-def serve_gthread(app: Flask, port: int, workers: int, threads: int = 4) -> None:
-    """`app` on gunicorn's gthread workers (`workers` × `threads`), preloaded before the fork."""
-    from gunicorn.app.base import BaseApplication
-
-    class Application(BaseApplication):
-        def load_config(self):
-            for key, value in {
-                "bind": f"127.0.0.1:{port}", "workers": workers, "worker_class": "gthread",
-                "threads": threads, "loglevel": "warning", "accesslog": None, "preload_app": True,
-                "when_ready": lambda arbiter: print(
-                    "listening on http://127.0.0.1:%d" % arbiter.LISTENERS[0].sock.getsockname()[1], flush=True),
-            }.items():
-                self.cfg.set(key, value)
-
-        def load(self):
-            return app
-
-    Application().run()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=0)
@@ -76,12 +56,10 @@ def main() -> int:
                         help="waitress as run.py serves (default), or gunicorn gthread workers")
     args = parser.parse_args()
     settings = Settings.from_env(port=args.port, workers=args.workers, threads=args.threads)
-    if args.server == "gthread":
-        serve_gthread(echo_app(args.size, settings), args.port, args.workers)
-        return 0
-    if args.workers > 1:
+    if args.workers > 1 or args.server == "gthread":
+        gthread = {"worker_class": "gthread", "threads": 4} if args.server == "gthread" else {}
         serve_workers(settings, lambda: echo_app(args.size, settings),
-                      lambda url: print(f"listening on {url}", flush=True))
+                      lambda url: print(f"listening on {url}", flush=True), **gthread)
         return 0
     server = create_server(echo_app(args.size, settings), port=args.port, threads=settings.threads,
                            connection_limit=settings.connection_limit, idle_timeout=settings.idle_timeout)

@@ -230,9 +230,11 @@ class BackgroundServer:
 # ---------------------------------------------------------------------------------------
 # N processes: gunicorn's master, a waitress event loop in each worker
 
-def serve_workers(settings, make_app, on_ready) -> None:
+def serve_workers(settings, make_app, on_ready, **config) -> None:
     """Serve `make_app()` (called in each worker, after the fork) on settings.host/port with
-    settings.workers processes; `on_ready(url)` once the port is bound. Returns at shutdown."""
+    settings.workers processes; `on_ready(url)` once the port is bound. Returns at shutdown.
+    `config`: gunicorn settings over ours (the benchmark's echo on gunicorn's own gthread
+    workers: `worker_class="gthread", threads=4`)."""
     from gunicorn.app.base import BaseApplication
 
     class Application(BaseApplication):
@@ -242,7 +244,7 @@ def serve_workers(settings, make_app, on_ready) -> None:
                 "worker_class": "simulator.serving.WaitressWorker", "timeout": 30,
                 "graceful_timeout": 5, "loglevel": "warning", "accesslog": None,
                 "proc_name": "payment-sandbox", "preload_app": False,
-                "when_ready": lambda arbiter: on_ready(_bound_url(arbiter)),
+                "when_ready": lambda arbiter: on_ready(_bound_url(arbiter)), **config,
             }.items():
                 self.cfg.set(key, value)
 
