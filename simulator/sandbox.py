@@ -21,6 +21,7 @@ from . import scenario_document
 from .clock import Clock, LocalCell, initial_state
 from .delivery_faults import delivery_policy
 from .faults import Fault, FaultBook, parse_fault
+from .handles import Handles
 from .ids import Randomness, RunRandomness
 from .journal import Journal
 from .limits import Limits
@@ -79,7 +80,8 @@ class Sandbox:
         self._listeners: list[ChangeListener] = []
         self._scenario: tuple[int, Scenario | None, Redactor] = (-1, None, Redactor())
         self._keys: dict[str, bytes] = {}
-        self._replay_caches: dict[tuple[str, timedelta | None], ReplayCache] = {}
+        self._replay_caches: Handles[tuple[str, timedelta | None], ReplayCache] = Handles(
+            lambda key: ReplayCache(self.run, key[0], self.clock, key[1]))
         self.on_change(notifying(self))
 
     # -- the run's snapshot --------------------------------------------------------------
@@ -176,10 +178,7 @@ class Sandbox:
     def replay_cache(self, name: str, ttl: timedelta | None = None) -> ReplayCache:
         """The replay cache `name` of this run (a handle on the run state, made once: every
         call with an idempotency key, or without one, asks for it)."""
-        cache = self._replay_caches.get((name, ttl))
-        if cache is None:
-            cache = self._replay_caches[(name, ttl)] = ReplayCache(self.run, name, self.clock, ttl)
-        return cache
+        return self._replay_caches[(name, ttl)]
 
     def signing_key(self, purpose: str) -> bytes:
         """A random key of this run for `purpose` (e.g. Pivot's access tokens): nobody can

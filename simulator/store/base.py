@@ -197,19 +197,6 @@ class RunState(Protocol):
         """Every kept delivery, oldest first."""
 
 
-class RunHandles(dict):
-    """A store's `RunState` handle of each tenant, made by `make(tenant)` on first use and
-    kept (`handles[tenant]`). A handle holds no run state, only the way to reach it; two
-    threads racing to make one keep the same (`setdefault`)."""
-
-    def __init__(self, make):
-        super().__init__()
-        self._make = make
-
-    def __missing__(self, tenant: str):
-        return self.setdefault(tenant, self._make(tenant))
-
-
 class Store(Protocol):
     url: str
 

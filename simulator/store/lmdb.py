@@ -52,11 +52,12 @@ from typing import Any, Iterable, Iterator, NamedTuple
 import lmdb
 
 from ..compact_json import compact
+from ..handles import Handles
 from ..journal import json_copy, json_text, unpacked
 from ..orders import Order, Transition
 from . import codec, outbox_rows
 from .base import (ClockState, DEFAULT_TENANT, DeliveryRecord, DuplicateOrder, FaultRecord,
-                   Remembered, RunHandles, RunMeta, StoreUnavailable, TenantRecord)
+                   Remembered, RunMeta, StoreUnavailable, TenantRecord)
 
 MAP_SIZE = 16 << 30        # the mapping's ceiling (address space, not memory or disk: the file is sparse)
 MAX_READERS = 1024         # read transactions open at once, all processes together
@@ -129,7 +130,7 @@ class LMDBStore:
             self.db = {name: self.env.open_db(name.encode()) for name in _NAMES}
         except lmdb.Error as exc:
             raise StoreUnavailable(f"--store lmdb:{path}: cannot open it: {exc}") from None
-        self._runs = RunHandles(lambda tenant: LMDBRun(self, tenant))
+        self._runs = Handles(lambda tenant: LMDBRun(self, tenant))
 
     def run(self, tenant: str = DEFAULT_TENANT) -> "LMDBRun":
         return self._runs[tenant]

@@ -37,11 +37,12 @@ from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
 from ..compact_json import compact
+from ..handles import Handles
 from ..journal import json_copy, rendered
 from ..orders import Order, Transition
 from . import codec, outbox_rows
 from .base import (ClockState, DEFAULT_TENANT, DeliveryRecord, DuplicateOrder, FaultRecord,
-                   Remembered, RunHandles, RunMeta, TenantRecord)
+                   Remembered, RunMeta, TenantRecord)
 
 _SEQ = len(codec.FIELDS)        # a packed entry's sequence number comes after the FIELDS
 OBJECTS_MAX = 100_000           # a run loading more orders keeps them packed (memory.py says why)
@@ -126,7 +127,7 @@ class MemoryStore:
 
     def __init__(self):
         self._lock = threading.RLock()
-        self._runs = RunHandles(lambda tenant: MemoryRun(self, tenant))
+        self._runs = Handles(lambda tenant: MemoryRun(self, tenant))
         self._state: dict[str, _Run] = {}                       # tenant → its run
         self._secrets: dict[tuple[str, str], bytes] = {}
         self._sequences: dict[tuple[str, str], int] = {}

@@ -36,11 +36,12 @@ from typing import Any, Iterable
 from urllib.parse import parse_qs, urlsplit
 
 from ..compact_json import compact as _compact
+from ..handles import Handles
 from ..journal import rendered
 from ..orders import Order
 from . import codec
 from .base import (ClockState, DEFAULT_TENANT, DeliveryRecord, DuplicateOrder, FaultRecord,
-                   Remembered, RunHandles, RunMeta, StoreUnavailable, TenantRecord)
+                   Remembered, RunMeta, StoreUnavailable, TenantRecord)
 
 SEP = "\x1f"
 DUE = "sim:due"
@@ -607,7 +608,7 @@ class RedisStore:
             ("loaded", _LOADED), ("record_add", _RECORD_ADD), ("record_get", _RECORD_GET),
             ("record_replace", _RECORD_REPLACE), ("record_take", _RECORD_TAKE),
             ("tenant_touch", _TENANT_TOUCH))}
-        self._runs = RunHandles(lambda tenant: RedisRun(self, tenant))
+        self._runs = Handles(lambda tenant: RedisRun(self, tenant))
 
     def script(self, name: str, *args):
         return self._scripts[name](args=[a if isinstance(a, (bytes, str, int, float)) else str(a)

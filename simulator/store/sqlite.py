@@ -30,11 +30,12 @@ from datetime import datetime, timedelta
 from typing import Any, Iterable, Iterator
 
 from ..compact_json import compact
+from ..handles import Handles
 from ..journal import rendered
 from ..orders import Order
 from . import codec
 from .base import (ClockState, DEFAULT_TENANT, DeliveryRecord, DuplicateOrder, FaultRecord, TenantRecord,
-                   Remembered, RunHandles, RunMeta, StoreUnavailable)
+                   Remembered, RunMeta, StoreUnavailable)
 
 BUSY_TIMEOUT = 30.0          # seconds a write waits for another process's transaction
 JOURNAL_TRIM_EVERY = 64      # trim a tenant's journal to its cap every N entries
@@ -126,7 +127,7 @@ class SQLiteStore:
             self._writer = nullcontext() if path == ":memory:" else _WriterLock(path + ".lock")
         except (sqlite3.Error, OSError) as exc:
             raise StoreUnavailable(f"--store sqlite:{path}: cannot open it: {exc}") from None
-        self._runs = RunHandles(lambda tenant: SQLiteRun(self, tenant))
+        self._runs = Handles(lambda tenant: SQLiteRun(self, tenant))
 
     def run(self, tenant: str = DEFAULT_TENANT) -> "SQLiteRun":
         return self._runs[tenant]

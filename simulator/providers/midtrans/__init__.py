@@ -61,8 +61,6 @@ Choices for cancel, expire and status:
   "202"; rejected cancels send none; 3xx replies are not followed.
 """
 
-from datetime import timedelta
-
 from ..base import Provider
 from . import create_views, notify, openapi, pages, render, rules  # noqa: F401 (routes)
 from .seed import prepare_order
