@@ -30,3 +30,19 @@ def test_each_order_is_cancelled_once_and_every_refusal_is_counted():
     assert orders == 300 and requests > orders            # one order went to the sample call
     assert int(ours.group(1)) == requests - orders         # each order cancelled once, the rest refused
     assert int(echo.group(1)) == 0
+
+
+def test_the_per_thread_bench_counts_every_thread_of_both_servers():
+    if shutil.which("wrk") is None:
+        skip_unless_required("wrk is not installed (Debian package wrk)")
+    run = subprocess.run([sys.executable, "bench/threads.py", "--orders", "301", "--duration", "1"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+
+    sides = re.findall(r"^(simulator, memory store|Flask echo, same answer size): \d+ req/s, "
+                       r"p99 [\d.]+ ms, (\d+) requests, (\d+) failed$", run.stdout, re.M)
+    assert [name for name, _, _ in sides] == ["simulator, memory store", "Flask echo, same answer size"]
+    (_, requests, failed), (_, _, echo_failed) = sides
+    assert int(failed) == int(requests) - 300 and int(echo_failed) == 0   # 300 orders, one cancel each
+    totals = [float(cpu) for cpu in re.findall(r"^\s+all\s+([\d.]+)", run.stdout, re.M)]
+    assert len(totals) == 2 and all(cpu > 10 for cpu in totals)     # a served request costs tens of µs at least
