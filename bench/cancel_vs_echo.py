@@ -216,6 +216,24 @@ orders:
 """)
 
 
+def cancel_load(ours: "Server", work: Path) -> tuple[int, list[str]]:
+    """Write the load both sides get into `work`: `ids.txt` (every pending Midtrans order of
+    ours but one) and `cancel.lua` (the wrk script, its Authorization filled in). The one
+    left out is cancelled now, to learn the answer's size. Returns (size, the ids)."""
+    ids: list[str] = []
+    while True:                   # page through the orders (a million would be one huge answer)
+        page = requests.get(f"{ours.url}/_sim/orders", timeout=600, params={
+            "provider": "midtrans", "offset": len(ids), "limit": 50_000}).json()["orders"]
+        ids += [o["order_id"] for o in page]
+        if len(page) < 50_000:
+            break
+    sample = requests.post(f"{ours.url}/v2/{ids.pop()}/cancel", data="{}", timeout=10,
+                           headers={"Authorization": AUTH, "Content-Type": "application/json"})
+    (work / "ids.txt").write_text("\n".join(ids) + "\n")
+    (work / "cancel.lua").write_text(CANCEL_LUA.replace("%s", AUTH, 1))
+    return len(sample.content), ids
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=100_000,
@@ -243,18 +261,7 @@ def main() -> int:
         ours = Server([sys.executable, "run.py", "--port", "0", "--scenario", str(work / "bench.yaml"),
                        "--workers", str(args.workers), "--store", store, "--fresh"])
         servers.append(ours)
-        ids: list[str] = []
-        while True:                   # page through the orders (a million would be one huge answer)
-            page = requests.get(f"{ours.url}/_sim/orders", timeout=600, params={
-                "provider": "midtrans", "offset": len(ids), "limit": 50_000}).json()["orders"]
-            ids += [o["order_id"] for o in page]
-            if len(page) < 50_000:
-                break
-        sample = requests.post(f"{ours.url}/v2/{ids.pop()}/cancel", data="{}", timeout=10,
-                               headers={"Authorization": AUTH, "Content-Type": "application/json"})
-        size = len(sample.content)
-        (work / "ids.txt").write_text("\n".join(ids) + "\n")
-        (work / "cancel.lua").write_text(CANCEL_LUA.replace("%s", AUTH, 1))
+        size, ids = cancel_load(ours, work)
         ours_rss = ours.rss()
 
         echo = Server([sys.executable, "bench/echo_app.py", "--port", "0", "--size", str(size),

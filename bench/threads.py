@@ -23,9 +23,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-import requests
-
-from cancel_vs_echo import AUTH, CANCEL_LUA, Server, scenario, wrk
+from cancel_vs_echo import Server, cancel_load, scenario, wrk
 
 
 def threads_of(pid: int) -> dict[str, tuple[int, int, int]]:
@@ -80,13 +78,8 @@ def main() -> int:
         ours = Server([sys.executable, "run.py", "--port", "0", "--scenario", str(work / "bench.yaml"),
                        "--store", store, "--fresh"], env={"SIM_STORE_DURABLE": "0"})
         servers.append(ours)
-        ids = [o["order_id"] for o in requests.get(f"{ours.url}/_sim/orders", timeout=600, params={
-            "provider": "midtrans", "limit": args.orders}).json()["orders"]]
-        sample = requests.post(f"{ours.url}/v2/{ids.pop()}/cancel", data="{}", timeout=10,
-                               headers={"Authorization": AUTH, "Content-Type": "application/json"})
-        (work / "ids.txt").write_text("\n".join(ids) + "\n")
-        (work / "cancel.lua").write_text(CANCEL_LUA.replace("%s", AUTH, 1))
-        echo = Server([sys.executable, "bench/echo_app.py", "--port", "0", "--size", str(len(sample.content))])
+        size, _ = cancel_load(ours, work)
+        echo = Server([sys.executable, "bench/echo_app.py", "--port", "0", "--size", str(size)])
         servers.append(echo)
         load = [str(work / "ids.txt"), "2"]
         measure(f"simulator, {args.store} store", ours, work / "cancel.lua", load, args.duration)
