@@ -41,7 +41,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import requests
 
@@ -216,6 +218,20 @@ orders:
 """)
 
 
+@contextmanager
+def workspace(prefix: str) -> Iterator[tuple[Path, list["Server"]]]:
+    """A temporary directory and a list for the servers started in it; on the way out every
+    server is stopped (by its process group) and the directory removed."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    servers: list[Server] = []
+    try:
+        yield work, servers
+    finally:
+        for server in servers:
+            server.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def cancel_load(ours: "Server", work: Path) -> tuple[int, list[str]]:
     """Write the load both sides get into `work`: `ids.txt` (every pending Midtrans order of
     ours but one) and `cancel.lua` (the wrk script, its Authorization filled in). The one
@@ -253,9 +269,7 @@ def main() -> int:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
 
-    work = Path(tempfile.mkdtemp(prefix="bench-"))
-    servers: list[Server] = []
-    try:
+    with workspace("bench-") as (work, servers):
         scenario(work / "bench.yaml", args.orders)
         store = f"sqlite:{work / 'run.db'}" if args.store == "sqlite" else args.store
         ours = Server([sys.executable, "run.py", "--port", "0", "--scenario", str(work / "bench.yaml"),
@@ -333,10 +347,6 @@ def main() -> int:
               "(1.00x: a cancel costs the server what an echo does)")
         print(f"simulator start-up with {args.orders} orders: {ours.startup:.2f} s; "
               f"RSS after start: {ours_rss:.0f} MB, after the run: {ours.rss():.0f} MB")
-    finally:
-        for server in servers:
-            server.stop()
-        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

@@ -20,10 +20,9 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
-from cancel_vs_echo import Server, cancel_load, scenario, wrk
+from cancel_vs_echo import Server, cancel_load, scenario, workspace, wrk
 
 
 def threads_of(pid: int) -> dict[str, tuple[int, int, int]]:
@@ -70,9 +69,7 @@ def main() -> int:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
-    work = Path(tempfile.mkdtemp(prefix="bench-threads-"))
-    servers: list[Server] = []
-    try:
+    with workspace("bench-threads-") as (work, servers):
         scenario(work / "bench.yaml", args.orders)
         store = f"lmdb:{work / 'run.lmdb'}" if args.store == "lmdb" else "memory"
         ours = Server([sys.executable, "run.py", "--port", "0", "--scenario", str(work / "bench.yaml"),
@@ -84,10 +81,6 @@ def main() -> int:
         load = [str(work / "ids.txt"), "2"]
         measure(f"simulator, {args.store} store", ours, work / "cancel.lua", load, args.duration)
         measure("Flask echo, same answer size", echo, work / "cancel.lua", load, args.duration)
-    finally:
-        for server in servers:
-            server.stop()
-        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
