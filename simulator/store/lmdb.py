@@ -158,20 +158,18 @@ class LMDBStore:
             claimed = outbox_rows.claimable(self._deliveries(txn), wall_now)
             if claimed is None:
                 return None
+            leased = outbox_rows.lease(*claimed, wall_now, lease)
             delivery_id, row = claimed
-            row[outbox_rows.LEASE] = wall_now + lease
             txn.put(_seq8(delivery_id), marshal.dumps(row), db=self.db["deliveries"])
-        return row[outbox_rows.TENANT], outbox_rows.delivery_of(delivery_id, row)
+        return leased
 
     def finish_attempt(self, tenant: str, delivery_id: int, attempt: dict,
                        retry_at: float | None, retry_due_at: str | None, final: str | None) -> None:
         with self.write() as txn:
             stored = txn.get(_seq8(delivery_id), db=self.db["deliveries"])
             row = marshal.loads(stored) if stored is not None else None
-            if row is None or row[outbox_rows.TENANT] != tenant or row[outbox_rows.STATUS] != outbox_rows.PENDING:
-                return   # reset (or tenant dropped) while the attempt was in flight
-            outbox_rows.record_attempt(row, attempt, retry_at, retry_due_at, final)
-            txn.put(_seq8(delivery_id), marshal.dumps(row), db=self.db["deliveries"])
+            if outbox_rows.record_attempt(row, tenant, attempt, retry_at, retry_due_at, final):
+                txn.put(_seq8(delivery_id), marshal.dumps(row), db=self.db["deliveries"])
 
     def next_due(self) -> float | None:
         with self.env.begin() as txn:
@@ -720,16 +718,14 @@ class LMDBRun:
         return delivery_id
 
     def _mine(self, txn: lmdb.Transaction) -> list[tuple[int, list]]:
-        return [(i, row) for i, row in self.store._deliveries(txn) if row[outbox_rows.TENANT] == self.tenant]
+        return outbox_rows.of_tenant(self.store._deliveries(txn), self.tenant)
 
     def delivery(self, delivery_id: int) -> DeliveryRecord | None:
         if not 0 <= delivery_id < 2 ** 64:
             return None
         with self.env.begin() as txn:
             stored = txn.get(_seq8(delivery_id), db=self.db["deliveries"])
-        row = marshal.loads(stored) if stored is not None else None
-        return outbox_rows.delivery_of(delivery_id, row) \
-            if row is not None and row[outbox_rows.TENANT] == self.tenant else None
+        return outbox_rows.owned(delivery_id, marshal.loads(stored) if stored is not None else None, self.tenant)
 
     def deliveries(self) -> list[DeliveryRecord]:
         with self.env.begin() as txn:

@@ -145,17 +145,13 @@ class MemoryStore:
             claimed = outbox_rows.claimable(self._deliveries.items(), wall_now)
             if claimed is None:
                 return None
-            delivery_id, row = claimed
-            row[outbox_rows.LEASE] = wall_now + lease
-            return row[outbox_rows.TENANT], outbox_rows.delivery_of(delivery_id, row)
+            return outbox_rows.lease(*claimed, wall_now, lease)
 
     def finish_attempt(self, tenant: str, delivery_id: int, attempt: dict,
                        retry_at: float | None, retry_due_at: str | None, final: str | None) -> None:
         with self._lock:
-            row = self._deliveries.get(delivery_id)
-            if row is None or row[outbox_rows.TENANT] != tenant or row[outbox_rows.STATUS] != outbox_rows.PENDING:
-                return   # reset (or tenant dropped) while the attempt was in flight
-            outbox_rows.record_attempt(row, attempt, retry_at, retry_due_at, final)
+            outbox_rows.record_attempt(self._deliveries.get(delivery_id), tenant, attempt, retry_at,
+                                       retry_due_at, final)
 
     def next_due(self) -> float | None:
         with self._lock:
@@ -527,25 +523,23 @@ class MemoryRun:
             deliveries = self.store._deliveries
             delivery_id = next(self.store._delivery_ids)
             deliveries[delivery_id] = outbox_rows.row_of(self.tenant, delivery)
-            mine = [(i, row) for i, row in deliveries.items() if row[outbox_rows.TENANT] == self.tenant]
-            for old in outbox_rows.beyond_cap(mine, cap):
+            for old in outbox_rows.beyond_cap(self._mine(), cap):
                 del deliveries[old]
             return delivery_id
 
     def delivery(self, delivery_id: int) -> DeliveryRecord | None:
-        row = self.store._deliveries.get(delivery_id)
-        return outbox_rows.delivery_of(delivery_id, row) \
-            if row is not None and row[outbox_rows.TENANT] == self.tenant else None
+        return outbox_rows.owned(delivery_id, self.store._deliveries.get(delivery_id), self.tenant)
 
     def deliveries(self) -> list[DeliveryRecord]:
         with self._lock:
-            return [outbox_rows.delivery_of(i, row) for i, row in self.store._deliveries.items()
-                    if row[outbox_rows.TENANT] == self.tenant]
+            return [outbox_rows.delivery_of(i, row) for i, row in self._mine()]
+
+    def _mine(self) -> list[tuple[int, list]]:
+        return outbox_rows.of_tenant(self.store._deliveries.items(), self.tenant)
 
     def _drop_deliveries(self) -> None:
-        deliveries = self.store._deliveries
-        for delivery_id in [i for i, row in deliveries.items() if row[0] == self.tenant]:
-            del deliveries[delivery_id]
+        for delivery_id, _ in self._mine():
+            del self.store._deliveries[delivery_id]
 
 
 def _faults(specs: list[dict]) -> dict[str, list]:

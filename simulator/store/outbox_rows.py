@@ -36,6 +36,22 @@ def delivery_of(delivery_id: int, row: list) -> DeliveryRecord:
                           redelivery_of=redelivery_of, fault=json.loads(fault) if fault else None)
 
 
+def of_tenant(rows: Iterable[tuple[int, list]], tenant: str) -> list[tuple[int, list]]:
+    """(id, row) of `tenant`'s deliveries among `rows`, in their order."""
+    return [(delivery_id, row) for delivery_id, row in rows if row[TENANT] == tenant]
+
+
+def owned(delivery_id: int, row: list | None, tenant: str) -> DeliveryRecord | None:
+    """The delivery of a row read by id, if it is `tenant`'s (ids are shared by every tenant)."""
+    return delivery_of(delivery_id, row) if row is not None and row[TENANT] == tenant else None
+
+
+def lease(delivery_id: int, row: list, wall_now: float, seconds: float) -> tuple[str, DeliveryRecord]:
+    """Lease a `claimable` row to the caller for `seconds`: (its tenant, its delivery)."""
+    row[LEASE] = wall_now + seconds
+    return row[TENANT], delivery_of(delivery_id, row)
+
+
 def claimable(rows: Iterable[tuple[int, list]], wall_now: float) -> tuple[int, list] | None:
     """The earliest due delivery (by due time, then id) that no lease holds and whose order
     has no earlier pending delivery; `rows` in id order."""
@@ -51,15 +67,20 @@ def claimable(rows: Iterable[tuple[int, list]], wall_now: float) -> tuple[int, l
     return best
 
 
-def record_attempt(row: list, attempt: dict, retry_at: float | None, retry_due_at: str | None,
-                   final: str | None) -> None:
-    """The attempt added to the row, its lease ended; due again at `retry_at`, or `final`."""
+def record_attempt(row: list | None, tenant: str, attempt: dict, retry_at: float | None,
+                   retry_due_at: str | None, final: str | None) -> bool:
+    """The attempt added to the row, its lease ended; due again at `retry_at`, or `final`.
+    False, and nothing changed, when the row is gone, another tenant's or no longer pending:
+    a reset (or the tenant dropped) while the attempt was in flight."""
+    if row is None or row[TENANT] != tenant or row[STATUS] != PENDING:
+        return False
     row[ATTEMPTS] = compact([*json.loads(row[ATTEMPTS]), attempt])
     row[LEASE] = 0.0
     if final is None:
         row[DUE], row[DUE_AT] = retry_at, retry_due_at
     else:
         row[STATUS] = final
+    return True
 
 
 def next_due(rows: Iterable[list]) -> float | None:
