@@ -24,6 +24,7 @@ import socket
 import struct
 import threading
 import time
+from typing import Iterable
 
 import waitress
 from waitress import wasyncore
@@ -152,10 +153,11 @@ def settle() -> None:
     gc.set_threshold(*GC_THRESHOLDS)
 
 
-def pin_to_core(index: int) -> int | None:
+def pin_to_core(index: int, taken: Iterable[int] = ()) -> int | None:
     """Keep this process — every thread it has and will have — on one CPU core, the
-    `index`-th of those it may use (counted round, negative from the end); the core, or None
-    where the system has no affinity call (macOS).
+    `index`-th of those it may use (counted round, negative from the end) — unless another
+    core holds fewer of the processes in `taken` (a core each), then the first such; the
+    core, or None where the system has no affinity call (macOS).
 
     A served process is Python threads taking turns under the GIL: waitress's event loop
     reads and writes sockets, the gate's thread runs the requests (simulator/gate.py), and
@@ -169,6 +171,12 @@ def pin_to_core(index: int) -> int | None:
         return None
     cores = sorted(os.sched_getaffinity(0))
     core = cores[index % len(cores)]
+    held = {c: 0 for c in cores}
+    for c in taken:
+        if c in held:
+            held[c] += 1
+    if held[core] > min(held.values()):
+        core = min(cores, key=held.__getitem__)      # the first of the least held
     try:
         threads = [int(tid) for tid in os.listdir("/proc/self/task")]
     except OSError:
@@ -259,6 +267,31 @@ def _bound_url(arbiter) -> str:
     return f"http://{host}:{port}"
 
 
+def _cores_of_siblings() -> list[int]:
+    """The cores this worker's siblings (the master's other children) are each pinned to. A
+    worker's age alone spread the first N over the cores, but a worker gunicorn started again
+    (age N + 1, N + 2…) landed on whichever core its age pointed at, often one a live worker
+    already held, and the other core stood idle."""
+    parent, me, cores = os.getppid(), os.getpid(), []
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return cores                     # no /proc (macOS): no affinity to set either
+    for entry in entries:
+        if not entry.isdigit() or int(entry) == me:
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                if int(stat.read().rsplit(")", 1)[1].split()[1]) != parent:
+                    continue
+            allowed = os.sched_getaffinity(int(entry))
+        except (OSError, ValueError, IndexError):
+            continue                     # gone meanwhile, or not ours to read
+        if len(allowed) == 1:
+            cores.extend(allowed)
+    return cores
+
+
 def _worker_base():
     from gunicorn.workers.base import Worker
     return Worker
@@ -273,8 +306,8 @@ class WaitressWorker(_worker_base()):
                                sockets=[listener.sock for listener in self.sockets],
                                connection_limit=settings.connection_limit,
                                idle_timeout=settings.idle_timeout)
-        if settings.pin_cores:
-            pin_to_core(self.age - 1)        # workers spread over the cores, one each
+        if settings.pin_cores:               # workers spread over the cores, one each: by age
+            pin_to_core(self.age - 1, _cores_of_siblings())    # at start, the free one after a restart
         self.wsgi.extensions["sandbox"].dispatcher.start()
         settle()
         parent = os.getppid()

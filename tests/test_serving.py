@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import os
+import signal
 import socket
 import time
 
@@ -111,11 +112,30 @@ def test_a_served_process_keeps_every_thread_to_one_core_unless_told_not_to():
         assert cores_of(pid) == {frozenset(os.sched_getaffinity(0))}
 
 
+def core_of(pid: int) -> int:
+    """The one core every thread of process `pid` keeps to (fails if it is not one)."""
+    (cores,) = cores_of(pid)
+    (core,) = cores
+    return core
+
+
 @pytest.mark.skipif(not hasattr(os, "sched_getaffinity"), reason="no CPU affinity on this system")
-def test_workers_each_keep_to_a_core_of_their_own():
+def test_workers_each_keep_to_a_core_of_their_own_and_a_restarted_one_takes_the_free_core():
     with SimProcess("--workers", "2") as sim:
         pids = pids_of(sim.url)
-        cores = [cores_of(pid) for pid in pids]
-    assert len(pids) == 2 and all(len(c) == 1 and len(next(iter(c))) == 1 for c in cores)
-    if len(os.sched_getaffinity(0)) >= 2:
-        assert cores[0] != cores[1]
+        cores = {pid: core_of(pid) for pid in pids}
+        assert len(pids) == 2
+        if len(os.sched_getaffinity(0)) < 2:
+            return
+        assert len(set(cores.values())) == 2
+        # gunicorn starts a killed worker again, one age older: the worker on the second
+        # core is the one whose replacement's age pointed back at the first (held) core
+        second = max(cores, key=cores.get)
+        os.kill(second, signal.SIGKILL)
+        deadline = time.monotonic() + 20
+        while True:
+            now = pids_of(sim.url) - {second}
+            if len(now) == 2 or time.monotonic() > deadline:
+                break
+        assert len(now) == 2, f"no replacement worker answered: {now}"
+        assert sorted(core_of(pid) for pid in now) == sorted(cores.values())
