@@ -14,7 +14,7 @@ start-up time and RSS.
 
     python bench/cancel_vs_echo.py                        # 1 process, 100,000 orders, 10 s
     python bench/cancel_vs_echo.py --rounds 5             # alternate the sides 5 times: median
-    python bench/cancel_vs_echo.py --workers 2               # the private SQLite file workers get
+    python bench/cancel_vs_echo.py --workers 2               # the private LMDB file workers get
     python bench/cancel_vs_echo.py --workers 2 --store sqlite  # a named (durable) SQLite file
     python bench/cancel_vs_echo.py --orders 1000000 --duration 10
     python bench/cancel_vs_echo.py --wiremock path/to/wiremock-standalone-3.x.jar   # adds a row
